@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SatConfig(AppConfig):
+    name = "mantto.sat"
+    label = "sat"
