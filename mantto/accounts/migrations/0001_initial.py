@@ -7,64 +7,127 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('suppliers', '0001_initial'),
+        ("suppliers", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TokenBucket',
+            name="TokenBucket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.CharField(max_length=80, unique=True)),
-                ('tokens', models.FloatField(default=1.0)),
-                ('updated', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.CharField(max_length=80, unique=True)),
+                ("tokens", models.FloatField(default=1.0)),
+                ("updated", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='correo electrónico')),
-                ('name', models.CharField(max_length=150, verbose_name='nombre')),
-                ('role', models.CharField(choices=[('taller', 'Taller'), ('coordinador', 'Coordinador'), ('finanzas', 'Finanzas'), ('administrador', 'Administrador')], max_length=20, verbose_name='rol')),
-                ('is_supplier_admin', models.BooleanField(default=False, verbose_name='administrador del taller')),
-                ('is_active', models.BooleanField(default=True, verbose_name='activo')),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('supplier', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='suppliers.supplier', verbose_name='taller')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "email",
+                    models.EmailField(
+                        max_length=254, unique=True, verbose_name="correo electrónico"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="nombre")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("taller", "Taller"),
+                            ("coordinador", "Coordinador"),
+                            ("finanzas", "Finanzas"),
+                            ("administrador", "Administrador"),
+                        ],
+                        max_length=20,
+                        verbose_name="rol",
+                    ),
+                ),
+                (
+                    "is_supplier_admin",
+                    models.BooleanField(default=False, verbose_name="administrador del taller"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="activo")),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "supplier",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="suppliers.supplier",
+                        verbose_name="taller",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'usuario',
-                'verbose_name_plural': 'usuarios',
-                'ordering': ['name'],
+                "verbose_name": "usuario",
+                "verbose_name_plural": "usuarios",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='LoginKey',
+            name="LoginKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_hash', models.CharField(max_length=64)),
-                ('created', models.DateTimeField()),
-                ('expires', models.DateTimeField()),
-                ('used', models.DateTimeField(blank=True, null=True)),
-                ('failed_tries', models.PositiveSmallIntegerField(default=0)),
-                ('locked', models.BooleanField(default=False)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='login_keys', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_hash", models.CharField(max_length=64)),
+                ("created", models.DateTimeField()),
+                ("expires", models.DateTimeField()),
+                ("used", models.DateTimeField(blank=True, null=True)),
+                ("failed_tries", models.PositiveSmallIntegerField(default=0)),
+                ("locked", models.BooleanField(default=False)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="login_keys",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role', 'taller'), ('supplier__isnull', False)), models.Q(models.Q(('role', 'taller'), _negated=True), ('supplier__isnull', True)), _connector='OR'), name='taller_has_supplier'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("role", "taller"), ("supplier__isnull", False)),
+                    models.Q(
+                        models.Q(("role", "taller"), _negated=True), ("supplier__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="taller_has_supplier",
+            ),
         ),
         migrations.AddIndex(
-            model_name='loginkey',
-            index=models.Index(fields=['user', 'created'], name='accounts_lo_user_id_f5a6e1_idx'),
+            model_name="loginkey",
+            index=models.Index(fields=["user", "created"], name="accounts_lo_user_id_f5a6e1_idx"),
         ),
     ]

@@ -6,34 +6,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='OutboxEmail',
+            name="OutboxEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(blank=True, max_length=60)),
-                ('to', models.TextField(verbose_name='para')),
-                ('subject', models.CharField(max_length=254, verbose_name='asunto')),
-                ('body_text', models.TextField()),
-                ('body_html', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('queued', 'En cola'), ('sending', 'Enviando'), ('sent', 'Enviado'), ('failed', 'Fallido')], default='queued', max_length=10)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('next_attempt', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("kind", models.CharField(blank=True, max_length=60)),
+                ("to", models.TextField(verbose_name="para")),
+                ("subject", models.CharField(max_length=254, verbose_name="asunto")),
+                ("body_text", models.TextField()),
+                ("body_html", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "En cola"),
+                            ("sending", "Enviando"),
+                            ("sent", "Enviado"),
+                            ("failed", "Fallido"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                (
+                    "next_attempt",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'correo saliente',
-                'verbose_name_plural': 'correos salientes',
-                'ordering': ['-created'],
+                "verbose_name": "correo saliente",
+                "verbose_name_plural": "correos salientes",
+                "ordering": ["-created"],
             },
         ),
     ]
