@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.db import models
@@ -43,6 +44,29 @@ class CostCentre(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} · {self.name}"
+
+    def validate_values(self, values: dict[str, str]) -> dict[str, str]:
+        """Check ``values`` against ``required_fields`` (R9). Returns {field name: Spanish
+        error}; empty when everything is fine. Values are compared stripped; a field with
+        an empty ``pattern`` only has to be present."""
+        errors: dict[str, str] = {}
+        for field in self.required_fields or []:
+            name = field.get("name", "")
+            label = field.get("label") or name
+            value = str(values.get(name) or "").strip()
+            if not value:
+                errors[name] = _("Falta el dato «%(label)s», lo pide el centro de costos.") % {
+                    "label": label
+                }
+                continue
+            pattern = field.get("pattern") or ""
+            if pattern and not re.fullmatch(pattern, value):
+                hint = field.get("help") or pattern
+                errors[name] = _("«%(label)s» no tiene el formato esperado (%(hint)s).") % {
+                    "label": label,
+                    "hint": hint,
+                }
+        return errors
 
 
 class Driver(models.Model):

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,23 +16,44 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor_label', models.CharField(blank=True, max_length=254)),
-                ('action', models.CharField(db_index=True, max_length=80, verbose_name='acción')),
-                ('object_type', models.CharField(blank=True, db_index=True, max_length=80)),
-                ('object_code', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('object_label', models.CharField(blank=True, max_length=254)),
-                ('supplier_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('data', models.JSONField(blank=True, default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder)),
-                ('created', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("actor_label", models.CharField(blank=True, max_length=254)),
+                ("action", models.CharField(db_index=True, max_length=80, verbose_name="acción")),
+                ("object_type", models.CharField(blank=True, db_index=True, max_length=80)),
+                ("object_code", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("object_label", models.CharField(blank=True, max_length=254)),
+                ("supplier_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                (
+                    "data",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        encoder=django.core.serializers.json.DjangoJSONEncoder,
+                    ),
+                ),
+                ("created", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'entrada de bitácora',
-                'verbose_name_plural': 'bitácora',
-                'ordering': ['-created', '-id'],
+                "verbose_name": "entrada de bitácora",
+                "verbose_name_plural": "bitácora",
+                "ordering": ["-created", "-id"],
             },
         ),
     ]
