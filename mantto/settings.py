@@ -190,3 +190,24 @@ X_FRAME_OPTIONS = "DENY"
 
 # Behind a reverse proxy that sets X-Forwarded-For, take the client IP from it.
 USE_X_FORWARDED_FOR = envbool("USE_X_FORWARDED_FOR", "False")
+
+# Service orders (seed steps 01–07).
+# R1: an authorization can be invoiced through the end of this many calendar days after it
+# (America/Mexico_City), never later.
+AUTH_WINDOW_DAYS = envint("AUTH_WINDOW_DAYS", "30")
+# Remind the workshop this many days before the authorization window closes.
+AUTH_REMINDER_DAYS = envint("AUTH_REMINDER_DAYS", "5")
+# R2: the invoice is due this many hours after delivery.
+INVOICE_DUE_HOURS = envint("INVOICE_DUE_HOURS", "24")
+# The highest total (MXN, IVA included) one quote may have; more is refused as absurd.
+QUOTE_MAX_TOTAL = envint("QUOTE_MAX_TOTAL", "1500000")
+# The same repair on the same vehicle within this many days is flagged as a possible repeat.
+REPEAT_REPAIR_DAYS = envint("REPEAT_REPAIR_DAYS", "90")
+# The median price paid is taken over authorized lines of this many days.
+PRICE_HISTORY_DAYS = envint("PRICE_HISTORY_DAYS", "365")
+# Photos and PDFs attached to a service (MB each).
+ATTACHMENT_MAX_MB = envint("ATTACHMENT_MAX_MB", "10")
+# A drawn signature (PNG) may not be larger than this (KB).
+SIGNATURE_MAX_KB = envint("SIGNATURE_MAX_KB", "300")
+# Rows per vehicle import file.
+VEHICLE_IMPORT_MAX_ROWS = envint("VEHICLE_IMPORT_MAX_ROWS", "5000")

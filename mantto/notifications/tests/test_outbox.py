@@ -8,7 +8,7 @@ from datetime import timedelta
 from aiosmtpd.controller import Controller
 from django.core.mail import get_connection
 from django.db import transaction
-from django.test import TestCase, override_settings
+from django.test import TestCase, TransactionTestCase, override_settings
 from django.utils import timezone
 
 from mantto.accounts.models import User
@@ -143,19 +143,19 @@ class OutboxTestCase(TestCase):
         self.assertEqual(email.status, OutboxEmail.Status.SENT)
 
 
-class WorkerTestCase(TestCase):
+class WorkerTestCase(TransactionTestCase):
+    # The worker opens and closes its own transactions, as in production.
     def test_it_is_delivered_by_the_database_worker(self):
         from django.core import mail
         from django.core.management import call_command
 
         tasks = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
         with self.settings(TASKS=tasks):
-            with self.captureOnCommitCallbacks(execute=True):
-                email = queue_email(
-                    "alice@example.org",
-                    "login-key",
-                    {"user": User(name="Alice"), "key": "ABCDE23456", "minutes": 15},
-                )
+            email = queue_email(
+                "alice@example.org",
+                "login-key",
+                {"user": User(name="Alice"), "key": "ABCDE23456", "minutes": 15},
+            )
             call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
         email.refresh_from_db()
         self.assertEqual(email.status, OutboxEmail.Status.SENT)
