@@ -60,3 +60,9 @@ class InviteForm(forms.Form):
         ):
             self.add_error("supplier", _("Elige el taller al que pertenece el usuario."))
         return data
+
+
+class UserEditForm(InviteForm):
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, actor=actor, **kwargs)
+        del self.fields["email"]

@@ -181,3 +181,41 @@ def set_user_active(actor: User, user: User, active: bool, *, now: datetime) -> 
             user.login_keys.filter(used__isnull=True).update(locked=True)
         log_action(actor, "user.activated" if active else "user.deactivated", user, now=now)
     return user
+
+
+def update_user(
+    actor: User,
+    user: User,
+    *,
+    name: str,
+    role: str,
+    supplier: Supplier | None,
+    is_supplier_admin: bool,
+    now: datetime,
+) -> User:
+    """Staff administrators change anyone's name, role and supplier; a supplier
+    administrator only the name and admin flag of its own colleagues."""
+    if not actor.can_manage_users():
+        raise DomainError(_("No tienes permiso para cambiar usuarios."), "MANTTO-USR-PERM")
+    if actor.role != Role.ADMINISTRADOR:
+        role, supplier = user.role, user.supplier
+    if role == Role.TALLER and supplier is None:
+        raise DomainError(_("Un usuario de taller debe pertenecer a un taller."), "MANTTO-USR-SUP")
+    if role in STAFF_ROLES:
+        supplier, is_supplier_admin = None, False
+    if user.pk == actor.pk and role != actor.role:
+        raise DomainError(_("No puedes cambiar tu propio rol."), "MANTTO-USR-SELF")
+    before = {
+        "role": user.role,
+        "supplier": str(user.supplier or ""),
+        "admin": user.is_supplier_admin,
+    }
+    with transaction.atomic():
+        user.name = name.strip()
+        user.role = role
+        user.supplier = supplier
+        user.is_supplier_admin = is_supplier_admin
+        user.save(update_fields=["name", "role", "supplier", "is_supplier_admin"])
+        after = {"role": role, "supplier": str(supplier or ""), "admin": is_supplier_admin}
+        log_action(actor, "user.updated", user, {"before": before, "after": after}, now=now)
+    return user

@@ -8,6 +8,7 @@ urlpatterns = [
     path("salir/", views.logout_view, name="logout"),
     path("usuarios/", views.users_list, name="users"),
     path("usuarios/invitar/", views.user_invite, name="invite"),
+    path("usuarios/<uuid:code>/", views.user_edit, name="edit"),
     path(
         "usuarios/<uuid:code>/desactivar/",
         views.user_set_active,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mantto.accounts import services
-from mantto.accounts.forms import EmailForm, InviteForm, KeyForm
+from mantto.accounts.forms import EmailForm, InviteForm, KeyForm, UserEditForm
 from mantto.accounts.models import Role, User
 from mantto.core.access import get_for_user, scope
 from mantto.core.errors import DomainError
@@ -133,3 +133,37 @@ def user_set_active(request, code, active: bool):
         msg = _("Usuario activado.") if active else _("Usuario desactivado.")
         messages.success(request, msg)
     return redirect("accounts:users")
+
+
+@login_required
+def user_edit(request, code):
+    if not request.user.can_manage_users():
+        raise PermissionDenied
+    target = get_for_user(request.user, User, code)
+    initial = {
+        "name": target.name,
+        "role": target.role,
+        "supplier": target.supplier.code if target.supplier else None,
+        "is_supplier_admin": target.is_supplier_admin,
+    }
+    form = UserEditForm(request.POST or None, actor=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.update_user(
+                request.user,
+                target,
+                name=d["name"],
+                role=d.get("role", target.role),
+                supplier=d.get("supplier", target.supplier),
+                is_supplier_admin=d.get("is_supplier_admin", False),
+                now=timezone.now(),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, _("Guardamos los cambios de %(email)s.") % {"email": target.email}
+            )
+            return redirect("accounts:users")
+    return render(request, "accounts/edit.html", {"form": form, "target": target})

@@ -130,3 +130,43 @@ class DeactivateTestCase(BaseTestCase):
         self.login(self.owner)
         r = self.client.post("/usuarios/not-a-uuid/desactivar/")
         self.assertEqual(r.status_code, 404)
+
+
+class EditTestCase(BaseTestCase):
+    def test_it_lets_the_administrator_change_role_and_supplier(self):
+        self.login(self.admin)
+        r = self.client.post(
+            f"/usuarios/{self.colleague.code}/",
+            {"name": "Bob Coord", "role": "coordinador"},
+        )
+        self.assertRedirects(r, "/usuarios/")
+        self.colleague.refresh_from_db()
+        self.assertEqual(self.colleague.role, Role.COORDINADOR)
+        self.assertIsNone(self.colleague.supplier)
+        entry = AuditEntry.objects.get(action="user.updated")
+        self.assertEqual(entry.data["before"]["role"], "taller")
+        self.assertEqual(entry.data["after"]["role"], "coordinador")
+
+    def test_it_lets_a_supplier_admin_promote_a_colleague_but_not_change_role(self):
+        self.login(self.owner)
+        r = self.client.post(
+            f"/usuarios/{self.colleague.code}/",
+            {"name": "Bob Admin", "role": "administrador", "is_supplier_admin": "on"},
+        )
+        self.assertRedirects(r, "/usuarios/")
+        self.colleague.refresh_from_db()
+        self.assertEqual(self.colleague.role, Role.TALLER)
+        self.assertTrue(self.colleague.is_supplier_admin)
+        self.assertEqual(self.colleague.supplier, self.supplier)
+
+    def test_it_refuses_to_change_my_own_role(self):
+        self.login(self.admin)
+        r = self.client.post(f"/usuarios/{self.admin.code}/", {"name": "Ada", "role": "finanzas"})
+        self.assertContains(r, "No puedes cambiar tu propio rol.")
+        self.admin.refresh_from_db()
+        self.assertEqual(self.admin.role, Role.ADMINISTRADOR)
+
+    def test_it_returns_404_for_another_suppliers_user(self):
+        self.login(self.owner)
+        r = self.client.get(f"/usuarios/{self.outsider.code}/")
+        self.assertEqual(r.status_code, 404)

@@ -89,6 +89,12 @@ MATRIX: dict[str, list[Case]] = {
             expect(403, owner=200, outsider=200, administrador=200),
         )
     ],
+    "accounts:edit": [
+        Case(
+            lambda t: reverse("accounts:edit", args=[t.colleague.code]),
+            expect(403, owner=200, outsider=404, administrador=200),
+        )
+    ],
     "accounts:deactivate": [
         Case(
             lambda t: reverse("accounts:deactivate", args=[t.colleague.code]),
