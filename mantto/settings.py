@@ -211,3 +211,29 @@ ATTACHMENT_MAX_MB = envint("ATTACHMENT_MAX_MB", "10")
 SIGNATURE_MAX_KB = envint("SIGNATURE_MAX_KB", "300")
 # Rows per vehicle import file.
 VEHICLE_IMPORT_MAX_ROWS = envint("VEHICLE_IMPORT_MAX_ROWS", "5000")
+
+# Invoice reception (seed step 08, issue 5).
+# The invoice total may differ from the authorized amount by at most this (MXN).
+INVOICE_AMOUNT_TOLERANCE = os.getenv("INVOICE_AMOUNT_TOLERANCE", "1.00")
+# MetodoPago PPD is expected (one payment later, one complement); PUE only when allowed.
+INVOICE_ALLOW_PUE = envbool("INVOICE_ALLOW_PUE", "False")
+# Accept a sent invoice at once when every check passed (otherwise Finanzas decides).
+INVOICE_AUTO_ACCEPT = envbool("INVOICE_AUTO_ACCEPT", "False")
+# SAT stamping certificates (<number>.cer); a missing one is a warning, not a rejection.
+SAT_CERTS_DIR = Path(os.getenv("SAT_CERTS_DIR", VAR_DIR / "sat" / "certs"))
+# Fetch missing SAT certificates from this base URL (empty: never go online).
+SAT_CERTS_REMOTE_URL = os.getenv("SAT_CERTS_REMOTE_URL", "")
+# Largest XML or PDF accepted (bytes); refused before it is read into memory.
+UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024))
+# ZIP uploads: size of the ZIP itself, members, total uncompressed size and ratio.
+INVOICE_ZIP_MAX_BYTES = envint("INVOICE_ZIP_MAX_BYTES", str(100 * 1024 * 1024))
+INVOICE_ZIP_MAX_MEMBERS = envint("INVOICE_ZIP_MAX_MEMBERS", "2500")
+INVOICE_ZIP_MAX_TOTAL_BYTES = envint("INVOICE_ZIP_MAX_TOTAL_BYTES", str(300 * 1024 * 1024))
+INVOICE_ZIP_MAX_RATIO = envint("INVOICE_ZIP_MAX_RATIO", "100")
+# Uploads larger than this go to a temporary file instead of memory; a form may carry
+# this many files when JavaScript is off (with JavaScript each file is its own request).
+FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440))
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440))
+DATA_UPLOAD_MAX_NUMBER_FILES = envint("DATA_UPLOAD_MAX_NUMBER_FILES", "200")
+# Rows per page of the submission history and the Finanzas queue.
+INVOICE_PAGE_SIZE = envint("INVOICE_PAGE_SIZE", "50")

@@ -189,4 +189,7 @@ def load_demo() -> list[tuple[str, str, str]]:
                 },
             )
         n += 10
+    from mantto.services.demo import load_services_demo
+
+    load_services_demo()
     return accounts

@@ -10,7 +10,8 @@ from mantto.accounts.models import Role
 MENUS = {
     Role.TALLER: [
         ("core:home", _("Inicio")),
-        ("core:section", _("Facturas"), "facturas"),
+        ("services:list", _("Servicios")),
+        ("invoicing:upload", _("Facturas")),
         ("core:section", _("Correos"), "correos"),
         ("core:section", _("Pagos"), "pagos"),
         ("accounts:users", _("Usuarios")),
@@ -18,15 +19,15 @@ MENUS = {
     ],
     Role.COORDINADOR: [
         ("core:home", _("Inicio")),
-        ("core:section", _("Solicitudes"), "solicitudes"),
-        ("core:section", _("Autorizaciones"), "autorizaciones"),
-        ("core:section", _("Talleres"), "talleres"),
-        ("core:section", _("Flota"), "flota"),
+        ("services:list", _("Solicitudes")),
+        ("services:authorizations", _("Autorizaciones")),
+        ("suppliers:list", _("Talleres")),
+        ("fleet:vehicles", _("Flota")),
         ("audit:list", _("Bitácora")),
     ],
     Role.FINANZAS: [
         ("core:home", _("Inicio")),
-        ("core:section", _("Facturas recibidas"), "facturas-recibidas"),
+        ("invoicing:queue", _("Facturas recibidas")),
         ("core:section", _("Pagos"), "corridas-pago"),
         ("core:section", _("Complementos"), "complementos"),
         ("core:section", _("Talleres"), "talleres"),

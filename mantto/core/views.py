@@ -15,7 +15,20 @@ from mantto.core.menus import SECTIONS
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {})
+    ctx = {}
+    if request.user.is_taller:
+        # "Facturas a cobro": delivered services whose invoice is still pending.
+        from django.utils import timezone
+
+        from mantto.reports.pending import pending_rows
+        from mantto.services.models import ServiceRequest
+
+        now = timezone.now()
+        qs = ServiceRequest.objects.filter(
+            supplier_id=request.user.supplier_id, state=ServiceRequest.State.DELIVERED
+        )
+        ctx["pending"] = pending_rows(qs, now)
+    return render(request, "core/home.html", ctx)
 
 
 @login_required

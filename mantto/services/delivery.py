@@ -98,7 +98,10 @@ def deliver_service(
         kind = Attachment.Kind.SIGNED_ORDER
     else:
         raise DomainError(
-            _("Falta la firma del conductor: pídele que firme en la pantalla o sube la orden firmada."),
+            _(
+                "Falta la firma del conductor: pídele que firme en la pantalla "
+                "o sube la orden firmada."
+            ),
             "MANTTO-SIGN-MISSING",
         )
     with transaction.atomic():
@@ -174,9 +177,7 @@ def answer_survey(
         except (TypeError, ValueError):
             score = 0
         if not 1 <= score <= 5:
-            raise DomainError(
-                _("Califica cada pregunta del 1 al 5."), "MANTTO-SURVEY-VALUE"
-            )
+            raise DomainError(_("Califica cada pregunta del 1 al 5."), "MANTTO-SURVEY-VALUE")
         scores[name] = score
     comment = (comment or "").strip()[:2000]
     survey = survey_for_token(token)
@@ -186,9 +187,7 @@ def answer_survey(
             answered_at=now, comment=comment, **scores
         )
         if not answered:
-            raise DomainError(
-                _("Esta encuesta ya fue respondida. ¡Gracias!"), "MANTTO-SURVEY-DONE"
-            )
+            raise DomainError(_("Esta encuesta ya fue respondida. ¡Gracias!"), "MANTTO-SURVEY-DONE")
         event(survey.service, ServiceEvent.Kind.SURVEY, None, "", now=now)
         log_action(None, "service.survey_answered", survey.service, scores, now=now)
     survey.refresh_from_db()

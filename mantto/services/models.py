@@ -115,7 +115,10 @@ class ServiceRequest(models.Model):
         _("estado"), max_length=12, choices=State.choices, default=State.REQUESTED
     )
     vehicle = models.ForeignKey(
-        "fleet.Vehicle", on_delete=models.PROTECT, related_name="services", verbose_name=_("vehículo")
+        "fleet.Vehicle",
+        on_delete=models.PROTECT,
+        related_name="services",
+        verbose_name=_("vehículo"),
     )
     client = models.ForeignKey("fleet.Client", on_delete=models.PROTECT, related_name="services")
     cost_centre = models.ForeignKey(
@@ -124,7 +127,9 @@ class ServiceRequest(models.Model):
     driver = models.ForeignKey(
         "fleet.Driver", on_delete=models.SET_NULL, null=True, blank=True, related_name="services"
     )
-    service_type = models.CharField(_("tipo de servicio"), max_length=20, choices=ServiceType.choices)
+    service_type = models.CharField(
+        _("tipo de servicio"), max_length=20, choices=ServiceType.choices
+    )
     symptom = models.TextField(_("síntoma reportado"))
     reported_odometer = models.PositiveIntegerField(_("odómetro reportado (km)"))
     location = models.CharField(_("ubicación"), max_length=200)
@@ -184,6 +189,15 @@ class ServiceRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket} · {self.vehicle.plate}"
+
+    @property
+    def badge(self) -> str:
+        """CSS class of the state badge."""
+        if self.state in (self.State.AUTHORIZED, self.State.FINISHED, self.State.DELIVERED):
+            return "ok"
+        if self.state in (self.State.QUOTED, self.State.CHANGES):
+            return "warn"
+        return "err" if self.state == self.State.REJECTED else ""
 
     # ---- state rules -------------------------------------------------------------
     def can_assign(self) -> bool:
@@ -337,9 +351,10 @@ class QuoteLine(models.Model):
     def price_check(self, now: datetime) -> dict:
         """Reference price with tolerance, and the median paid for the same item in the
         last PRICE_HISTORY_DAYS (authorized lines of other services)."""
-        ref = self.reference or ReferencePrice.objects.filter(
-            key__iexact=self.item_key, is_active=True
-        ).first()
+        ref = (
+            self.reference
+            or ReferencePrice.objects.filter(key__iexact=self.item_key, is_active=True).first()
+        )
         since = now - timedelta(days=settings.PRICE_HISTORY_DAYS)
         paid = list(
             QuoteLine.objects.filter(

@@ -57,7 +57,7 @@ State = ServiceRequest.State
 # ---- helpers ------------------------------------------------------------------------
 def lock(service: ServiceRequest) -> ServiceRequest:
     """The service row, locked until the transaction ends, with fresh values."""
-    return ServiceRequest.objects.select_for_update().select_related("supplier").get(pk=service.pk)
+    return ServiceRequest.objects.select_for_update().get(pk=service.pk)
 
 
 def state_error(service: ServiceRequest, doing: str) -> DomainError:
@@ -303,7 +303,9 @@ def add_quote_line(
     """Step 04: one quote line (part, labour, other). Amounts are checked for sanity."""
     if kind not in QuoteLine.Kind.values:
         raise DomainError(_("Tipo de partida no válido."), "MANTTO-SRV-INPUT")
-    description = _text(description or (reference.description if reference else ""), _("descripción"), 200)
+    description = _text(
+        description or (reference.description if reference else ""), _("descripción"), 200
+    )
     qty = _decimal(quantity, _("La cantidad"))
     price = _decimal(unit_price, _("El precio unitario"))
     rate = _decimal(iva_rate, _("La tasa de IVA"))
@@ -389,21 +391,25 @@ def add_evidence(actor, service: ServiceRequest, upload, *, kind: str, now: date
             service, kind, data, content_type, upload.name, actor=actor, now=now
         )
         log_action(
-            actor, "service.attachment_added", service, {"kind": kind, "sha256": att.sha256}, now=now
+            actor,
+            "service.attachment_added",
+            service,
+            {"kind": kind, "sha256": att.sha256},
+            now=now,
         )
     return att
 
 
-def submit_quote(actor, service: ServiceRequest, *, diagnosis: str, now: datetime) -> ServiceRequest:
+def submit_quote(
+    actor, service: ServiceRequest, *, diagnosis: str, now: datetime
+) -> ServiceRequest:
     """Step 04: diagnosis + lines go to the coordinator for authorization."""
     diagnosis = _text(diagnosis, _("diagnóstico"), 4000)
     with transaction.atomic():
         service = lock(service)
         require_workshop(actor, service)
         if service.state == State.QUOTED:
-            raise DomainError(
-                _("La cotización ya se envió a autorización."), "MANTTO-SRV-STATE"
-            )
+            raise DomainError(_("La cotización ya se envió a autorización."), "MANTTO-SRV-STATE")
         if not service.can_submit_quote():
             raise state_error(service, _("enviar la cotización"))
         lines = list(service.lines.all())
@@ -433,7 +439,10 @@ def submit_quote(actor, service: ServiceRequest, *, diagnosis: str, now: datetim
 # ---- 05: validation and authorization -------------------------------------------------
 def _already_authorized(service: ServiceRequest) -> DomainError:
     return DomainError(
-        _("El servicio %(ticket)s ya fue autorizado con el número %(number)s; no se autoriza dos veces.")
+        _(
+            "El servicio %(ticket)s ya fue autorizado con el número %(number)s; "
+            "no se autoriza dos veces."
+        )
         % {"ticket": service.ticket, "number": service.authorization_number},
         "MANTTO-AUT-TWICE",
     )
@@ -463,13 +472,12 @@ def authorize_service(
             wanted = {str(c) for c in line_codes}
             chosen = [line for line in lines if str(line.code) in wanted]
         if not chosen:
-            raise DomainError(
-                _("Elige al menos una partida para autorizar."), "MANTTO-AUT-LINES"
-            )
+            raise DomainError(_("Elige al menos una partida para autorizar."), "MANTTO-AUT-LINES")
         amount = totals(chosen)["total"]
         if amount <= 0 or amount > Decimal(settings.QUOTE_MAX_TOTAL):
             raise DomainError(
-                _("El importe a autorizar (%(amount)s) no es válido.") % {"amount": format_mxn(amount)},
+                _("El importe a autorizar (%(amount)s) no es válido.")
+                % {"amount": format_mxn(amount)},
                 "MANTTO-QUOTE-AMOUNT",
             )
         number = Counter.next("authorization", AUTHORIZATION_START)
@@ -500,7 +508,10 @@ def authorize_service(
             "amount": format_mxn(amount),
         }
         if partial:
-            note += " " + _("(%(n)s de %(total)s partidas)") % {"n": len(chosen), "total": len(lines)}
+            note += " " + _("(%(n)s de %(total)s partidas)") % {
+                "n": len(chosen),
+                "total": len(lines),
+            }
         event(service, ServiceEvent.Kind.AUTHORIZED, actor, note, now=now)
         queue_email(
             service.supplier.email,

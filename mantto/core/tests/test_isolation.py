@@ -51,6 +51,84 @@ class Case:
 
 def build_objects(cls: type[IsolationMatrixTest]) -> None:
     """Objects the URLs point at, all of the owner's supplier."""
+    _build_service_objects(cls)
+
+
+def _build_service_objects(cls) -> None:
+    """A quoted service of the owner's supplier, with a line, a photo and a survey link."""
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+
+    from mantto.fleet.models import Client, Vehicle
+    from mantto.services.models import (
+        Attachment,
+        QuoteLine,
+        ReferencePrice,
+        ServiceRequest,
+        Survey,
+    )
+
+    now = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)
+    client = Client.objects.create(name="Cliente de la matriz")
+    vehicle = Vehicle.objects.create(
+        plate="MTX0001",
+        vin="3N1MATRIX00000001",
+        make="Nissan",
+        model="Versa",
+        year=2023,
+        client=client,
+    )
+    cls.service = ServiceRequest.objects.create(
+        ticket="TKT-2026-900001",
+        state=ServiceRequest.State.QUOTED,
+        vehicle=vehicle,
+        client=client,
+        service_type="preventivo",
+        symptom="Ruido",
+        reported_odometer=100,
+        location="CDMX",
+        supplier=cls.supplier,
+        created_by=cls.coordinador,
+        created=now,
+    )
+    cls.line = QuoteLine.objects.create(
+        service=cls.service,
+        kind="refaccion",
+        description="Filtro",
+        item_key="filtro",
+        quantity=Decimal("1"),
+        unit_price=Decimal("100.00"),
+        created=now,
+    )
+    cls.attachment = Attachment(
+        service=cls.service,
+        kind=Attachment.Kind.QUOTE,
+        original_name="x.pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+        created=now,
+    )
+    cls.attachment.file.save("x", ContentFile(b"%PDF-1.4\n"), save=False)
+    cls.attachment.save()
+    cls.survey_token = "matriz-token-de-encuesta"
+    Survey.objects.create(
+        service=cls.service, token_hash=Survey.hash_token(cls.survey_token), created=now
+    )
+    cls.price = ReferencePrice.objects.create(
+        key="FILTRO", description="Filtro", kind="refaccion", unit_price=Decimal("100")
+    )
+
+
+def _srv(name: str) -> Callable:
+    return lambda t: reverse(name, args=[t.service.code])
+
+
+def _coord(ok: int = 200) -> dict[str, int]:
+    """Coordination screens: coordinators and administrators only (403 for the rest)."""
+    return expect(403, coordinador=ok, administrador=ok)
 
 
 def _section(key: str) -> Callable:
@@ -110,6 +188,56 @@ MATRIX: dict[str, list[Case]] = {
         )
     ],
     "audit:list": [Case(lambda t: reverse("audit:list"), staff_only())],
+    # ---- service orders (issue #4) -----------------------------------------------
+    "services:list": [Case(lambda t: reverse("services:list"), expect())],
+    "services:authorizations": [Case(lambda t: reverse("services:authorizations"), _coord())],
+    "services:new": [Case(lambda t: reverse("services:new"), _coord())],
+    "services:detail": [Case(_srv("services:detail"), taller_own())],
+    "services:assign": [Case(_srv("services:assign"), _coord())],
+    "services:receive": [Case(_srv("services:receive"), expect(302, outsider=404), "post")],
+    "services:quote": [Case(_srv("services:quote"), taller_own(), "get")],
+    "services:submit_quote": [
+        Case(_srv("services:submit_quote"), expect(302, outsider=404), "post")
+    ],
+    "services:evidence": [Case(_srv("services:evidence"), expect(302, outsider=404), "post")],
+    "services:review": [Case(_srv("services:review"), _coord())],
+    "services:authorize": [Case(_srv("services:authorize"), _coord(302), "post")],
+    "services:reject": [Case(_srv("services:reject"), _coord(302), "post")],
+    "services:changes": [Case(_srv("services:changes"), _coord(302), "post")],
+    "services:progress": [Case(_srv("services:progress"), expect(302, outsider=404), "post")],
+    "services:finish": [Case(_srv("services:finish"), expect(302, outsider=404), "post")],
+    "services:deliver": [Case(_srv("services:deliver"), taller_own())],
+    "services:line_delete": [
+        Case(
+            lambda t: reverse("services:line_delete", args=[t.line.code]),
+            expect(302, outsider=404),
+            "post",
+        )
+    ],
+    "services:attachment": [
+        Case(lambda t: reverse("services:attachment", args=[t.attachment.code]), taller_own())
+    ],
+    "services:prices": [Case(lambda t: reverse("services:prices"), _coord())],
+    "services:price_new": [Case(lambda t: reverse("services:price_new"), _coord())],
+    "services:price_edit": [
+        Case(lambda t: reverse("services:price_edit", args=[t.price.code]), _coord())
+    ],
+    # The driver's survey link works without login; an unknown token is 404 for all.
+    "services:survey": [
+        Case(lambda t: reverse("services:survey", args=[t.survey_token]), expect(200, anon=200)),
+        Case(lambda t: reverse("services:survey", args=["otro"]), expect(404, anon=404)),
+    ],
+    "fleet:vehicles": [Case(lambda t: reverse("fleet:vehicles"), _coord())],
+    "fleet:vehicle_search": [Case(lambda t: reverse("fleet:vehicle_search"), _coord())],
+    "fleet:import": [Case(lambda t: reverse("fleet:import"), _coord())],
+    "suppliers:list": [Case(lambda t: reverse("suppliers:list"), staff_only())],
+    "suppliers:detail": [
+        Case(lambda t: reverse("suppliers:detail", args=[t.supplier.code]), staff_only())
+    ],
+    "reports:pending_authorizations": [
+        Case(lambda t: reverse("reports:pending_authorizations", args=["xlsx"]), expect()),
+        Case(lambda t: reverse("reports:pending_authorizations", args=["csv"]), expect()),
+    ],
 }
 
 

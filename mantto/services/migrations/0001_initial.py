@@ -9,182 +9,547 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('fleet', '0001_initial'),
-        ('suppliers', '0001_initial'),
+        ("fleet", "0001_initial"),
+        ("suppliers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Counter',
+            name="Counter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, unique=True)),
-                ('value', models.PositiveBigIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, unique=True)),
+                ("value", models.PositiveBigIntegerField()),
             ],
         ),
         migrations.CreateModel(
-            name='ReferencePrice',
+            name="ReferencePrice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('key', models.CharField(max_length=40, unique=True, verbose_name='clave')),
-                ('description', models.CharField(max_length=200, verbose_name='descripción')),
-                ('kind', models.CharField(choices=[('refaccion', 'Refacción'), ('mano_obra', 'Mano de obra'), ('otro', 'Otro')], max_length=12, verbose_name='tipo')),
-                ('service_type', models.CharField(blank=True, choices=[('preventivo', 'Preventivo'), ('correctivo', 'Correctivo'), ('llantas', 'Llantas'), ('hojalateria', 'Hojalatería y pintura'), ('electrico', 'Eléctrico'), ('cristales', 'Cristales')], max_length=20, verbose_name='tipo de servicio')),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='precio de referencia')),
-                ('tolerance_pct', models.DecimalField(decimal_places=2, default=Decimal('10'), max_digits=5, verbose_name='tolerancia %')),
-                ('is_active', models.BooleanField(default=True, verbose_name='activo')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("key", models.CharField(max_length=40, unique=True, verbose_name="clave")),
+                ("description", models.CharField(max_length=200, verbose_name="descripción")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("refaccion", "Refacción"),
+                            ("mano_obra", "Mano de obra"),
+                            ("otro", "Otro"),
+                        ],
+                        max_length=12,
+                        verbose_name="tipo",
+                    ),
+                ),
+                (
+                    "service_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("preventivo", "Preventivo"),
+                            ("correctivo", "Correctivo"),
+                            ("llantas", "Llantas"),
+                            ("hojalateria", "Hojalatería y pintura"),
+                            ("electrico", "Eléctrico"),
+                            ("cristales", "Cristales"),
+                        ],
+                        max_length=20,
+                        verbose_name="tipo de servicio",
+                    ),
+                ),
+                (
+                    "unit_price",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="precio de referencia"
+                    ),
+                ),
+                (
+                    "tolerance_pct",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("10"),
+                        max_digits=5,
+                        verbose_name="tolerancia %",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="activo")),
             ],
             options={
-                'verbose_name': 'precio de referencia',
-                'verbose_name_plural': 'precios de referencia',
-                'ordering': ['description'],
+                "verbose_name": "precio de referencia",
+                "verbose_name_plural": "precios de referencia",
+                "ordering": ["description"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceRequest',
+            name="ServiceRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('form_token', models.UUIDField(blank=True, editable=False, null=True, unique=True)),
-                ('ticket', models.CharField(max_length=20, unique=True, verbose_name='ticket')),
-                ('state', models.CharField(choices=[('solicitado', 'Solicitado'), ('asignado', 'Asignado al taller'), ('recibido', 'Vehículo recibido'), ('cotizado', 'En autorización'), ('cambios', 'Cambios solicitados'), ('autorizado', 'Autorizado · en proceso'), ('rechazado', 'Rechazado'), ('terminado', 'Terminado'), ('entregado', 'Entregado')], default='solicitado', max_length=12, verbose_name='estado')),
-                ('service_type', models.CharField(choices=[('preventivo', 'Preventivo'), ('correctivo', 'Correctivo'), ('llantas', 'Llantas'), ('hojalateria', 'Hojalatería y pintura'), ('electrico', 'Eléctrico'), ('cristales', 'Cristales')], max_length=20, verbose_name='tipo de servicio')),
-                ('symptom', models.TextField(verbose_name='síntoma reportado')),
-                ('reported_odometer', models.PositiveIntegerField(verbose_name='odómetro reportado (km)')),
-                ('location', models.CharField(max_length=200, verbose_name='ubicación')),
-                ('created', models.DateTimeField()),
-                ('assigned_at', models.DateTimeField(blank=True, null=True)),
-                ('received_at', models.DateTimeField(blank=True, null=True, verbose_name='recibido')),
-                ('received_odometer', models.PositiveIntegerField(blank=True, null=True)),
-                ('diagnosis', models.TextField(blank=True, verbose_name='diagnóstico')),
-                ('quoted_at', models.DateTimeField(blank=True, null=True)),
-                ('authorization_number', models.PositiveBigIntegerField(blank=True, null=True, unique=True, verbose_name='número de autorización')),
-                ('authorized_at', models.DateTimeField(blank=True, null=True, verbose_name='fecha de autorización')),
-                ('authorized_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='importe autorizado')),
-                ('rejection_reason', models.TextField(blank=True)),
-                ('changes_note', models.TextField(blank=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='entregado')),
-                ('delivered_to', models.CharField(blank=True, max_length=150, verbose_name='recibió')),
-                ('invoice_accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('auth_reminder_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('authorized_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='fleet.client')),
-                ('cost_centre', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='services', to='fleet.costcentre')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('driver', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='services', to='fleet.driver')),
-                ('supplier', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='services', to='suppliers.supplier', verbose_name='taller')),
-                ('vehicle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='fleet.vehicle', verbose_name='vehículo')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "form_token",
+                    models.UUIDField(blank=True, editable=False, null=True, unique=True),
+                ),
+                ("ticket", models.CharField(max_length=20, unique=True, verbose_name="ticket")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("solicitado", "Solicitado"),
+                            ("asignado", "Asignado al taller"),
+                            ("recibido", "Vehículo recibido"),
+                            ("cotizado", "En autorización"),
+                            ("cambios", "Cambios solicitados"),
+                            ("autorizado", "Autorizado · en proceso"),
+                            ("rechazado", "Rechazado"),
+                            ("terminado", "Terminado"),
+                            ("entregado", "Entregado"),
+                        ],
+                        default="solicitado",
+                        max_length=12,
+                        verbose_name="estado",
+                    ),
+                ),
+                (
+                    "service_type",
+                    models.CharField(
+                        choices=[
+                            ("preventivo", "Preventivo"),
+                            ("correctivo", "Correctivo"),
+                            ("llantas", "Llantas"),
+                            ("hojalateria", "Hojalatería y pintura"),
+                            ("electrico", "Eléctrico"),
+                            ("cristales", "Cristales"),
+                        ],
+                        max_length=20,
+                        verbose_name="tipo de servicio",
+                    ),
+                ),
+                ("symptom", models.TextField(verbose_name="síntoma reportado")),
+                (
+                    "reported_odometer",
+                    models.PositiveIntegerField(verbose_name="odómetro reportado (km)"),
+                ),
+                ("location", models.CharField(max_length=200, verbose_name="ubicación")),
+                ("created", models.DateTimeField()),
+                ("assigned_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "received_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="recibido"),
+                ),
+                ("received_odometer", models.PositiveIntegerField(blank=True, null=True)),
+                ("diagnosis", models.TextField(blank=True, verbose_name="diagnóstico")),
+                ("quoted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "authorization_number",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, unique=True, verbose_name="número de autorización"
+                    ),
+                ),
+                (
+                    "authorized_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="fecha de autorización"
+                    ),
+                ),
+                (
+                    "authorized_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="importe autorizado",
+                    ),
+                ),
+                ("rejection_reason", models.TextField(blank=True)),
+                ("changes_note", models.TextField(blank=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "delivered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="entregado"),
+                ),
+                (
+                    "delivered_to",
+                    models.CharField(blank=True, max_length=150, verbose_name="recibió"),
+                ),
+                ("invoice_accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("auth_reminder_sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "authorized_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="fleet.client",
+                    ),
+                ),
+                (
+                    "cost_centre",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="fleet.costcentre",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "driver",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="services",
+                        to="fleet.driver",
+                    ),
+                ),
+                (
+                    "supplier",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="suppliers.supplier",
+                        verbose_name="taller",
+                    ),
+                ),
+                (
+                    "vehicle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="fleet.vehicle",
+                        verbose_name="vehículo",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'servicio',
-                'verbose_name_plural': 'servicios',
-                'ordering': ['-created', '-id'],
+                "verbose_name": "servicio",
+                "verbose_name_plural": "servicios",
+                "ordering": ["-created", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceEvent',
+            name="ServiceEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('form_token', models.UUIDField(blank=True, editable=False, null=True, unique=True)),
-                ('kind', models.CharField(choices=[('solicitud', 'Solicitud registrada'), ('asignacion', 'Taller asignado'), ('recepcion', 'Vehículo recibido'), ('cotizacion', 'Cotización enviada a autorización'), ('cambios', 'Cambios solicitados a la cotización'), ('autorizacion', 'Autorizado'), ('rechazo', 'Rechazado'), ('avance', 'Avance'), ('terminado', 'Servicio terminado'), ('entrega', 'Vehículo entregado'), ('encuesta', 'Encuesta respondida'), ('recordatorio', 'Recordatorio de facturación enviado')], max_length=14)),
-                ('actor_label', models.CharField(blank=True, max_length=150)),
-                ('note', models.TextField(blank=True)),
-                ('created', models.DateTimeField()),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='services.servicerequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "form_token",
+                    models.UUIDField(blank=True, editable=False, null=True, unique=True),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("solicitud", "Solicitud registrada"),
+                            ("asignacion", "Taller asignado"),
+                            ("recepcion", "Vehículo recibido"),
+                            ("cotizacion", "Cotización enviada a autorización"),
+                            ("cambios", "Cambios solicitados a la cotización"),
+                            ("autorizacion", "Autorizado"),
+                            ("rechazo", "Rechazado"),
+                            ("avance", "Avance"),
+                            ("terminado", "Servicio terminado"),
+                            ("entrega", "Vehículo entregado"),
+                            ("encuesta", "Encuesta respondida"),
+                            ("recordatorio", "Recordatorio de facturación enviado"),
+                        ],
+                        max_length=14,
+                    ),
+                ),
+                ("actor_label", models.CharField(blank=True, max_length=150)),
+                ("note", models.TextField(blank=True)),
+                ("created", models.DateTimeField()),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="services.servicerequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created', 'id'],
+                "ordering": ["created", "id"],
             },
         ),
         migrations.CreateModel(
-            name='QuoteLine',
+            name="QuoteLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('form_token', models.UUIDField(blank=True, editable=False, null=True, unique=True)),
-                ('kind', models.CharField(choices=[('refaccion', 'Refacción'), ('mano_obra', 'Mano de obra'), ('otro', 'Otro')], max_length=12, verbose_name='tipo')),
-                ('description', models.CharField(max_length=200, verbose_name='descripción')),
-                ('item_key', models.CharField(db_index=True, max_length=210)),
-                ('quantity', models.DecimalField(decimal_places=3, max_digits=10, verbose_name='cantidad')),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='precio unitario')),
-                ('iva_rate', models.DecimalField(decimal_places=2, default=Decimal('0.16'), max_digits=4, verbose_name='tasa de IVA')),
-                ('authorized', models.BooleanField(default=False, verbose_name='autorizada')),
-                ('created', models.DateTimeField()),
-                ('reference', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='services.referenceprice')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='services.servicerequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "form_token",
+                    models.UUIDField(blank=True, editable=False, null=True, unique=True),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("refaccion", "Refacción"),
+                            ("mano_obra", "Mano de obra"),
+                            ("otro", "Otro"),
+                        ],
+                        max_length=12,
+                        verbose_name="tipo",
+                    ),
+                ),
+                ("description", models.CharField(max_length=200, verbose_name="descripción")),
+                ("item_key", models.CharField(db_index=True, max_length=210)),
+                (
+                    "quantity",
+                    models.DecimalField(decimal_places=3, max_digits=10, verbose_name="cantidad"),
+                ),
+                (
+                    "unit_price",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="precio unitario"
+                    ),
+                ),
+                (
+                    "iva_rate",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.16"),
+                        max_digits=4,
+                        verbose_name="tasa de IVA",
+                    ),
+                ),
+                ("authorized", models.BooleanField(default=False, verbose_name="autorizada")),
+                ("created", models.DateTimeField()),
+                (
+                    "reference",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="services.referenceprice",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="services.servicerequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'partida de cotización',
-                'verbose_name_plural': 'partidas de cotización',
-                'ordering': ['created', 'id'],
+                "verbose_name": "partida de cotización",
+                "verbose_name_plural": "partidas de cotización",
+                "ordering": ["created", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('recepcion', 'Foto de recepción'), ('cotizacion', 'Evidencia de cotización'), ('avance', 'Foto de avance'), ('firma', 'Firma del conductor'), ('orden_firmada', 'Orden de servicio firmada')], max_length=14)),
-                ('file', models.FileField(max_length=200, upload_to=mantto.services.models._attachment_path)),
-                ('original_name', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=40)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('created', models.DateTimeField()),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='services.servicerequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("recepcion", "Foto de recepción"),
+                            ("cotizacion", "Evidencia de cotización"),
+                            ("avance", "Foto de avance"),
+                            ("firma", "Firma del conductor"),
+                            ("orden_firmada", "Orden de servicio firmada"),
+                        ],
+                        max_length=14,
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200, upload_to=mantto.services.models._attachment_path
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=40)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("created", models.DateTimeField()),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="services.servicerequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created', 'id'],
+                "ordering": ["created", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Survey',
+            name="Survey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('sent_to', models.EmailField(blank=True, max_length=254)),
-                ('created', models.DateTimeField()),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('quality', models.PositiveSmallIntegerField(null=True, verbose_name='calidad del servicio')),
-                ('timeliness', models.PositiveSmallIntegerField(null=True, verbose_name='tiempo de entrega')),
-                ('treatment', models.PositiveSmallIntegerField(null=True, verbose_name='trato')),
-                ('comment', models.TextField(blank=True, verbose_name='comentario')),
-                ('service', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='survey', to='services.servicerequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("sent_to", models.EmailField(blank=True, max_length=254)),
+                ("created", models.DateTimeField()),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "quality",
+                    models.PositiveSmallIntegerField(
+                        null=True, verbose_name="calidad del servicio"
+                    ),
+                ),
+                (
+                    "timeliness",
+                    models.PositiveSmallIntegerField(null=True, verbose_name="tiempo de entrega"),
+                ),
+                ("treatment", models.PositiveSmallIntegerField(null=True, verbose_name="trato")),
+                ("comment", models.TextField(blank=True, verbose_name="comentario")),
+                (
+                    "service",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey",
+                        to="services.servicerequest",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='servicerequest',
-            index=models.Index(fields=['state', 'created'], name='services_se_state_e78f0a_idx'),
+            model_name="servicerequest",
+            index=models.Index(fields=["state", "created"], name="services_se_state_e78f0a_idx"),
         ),
         migrations.AddConstraint(
-            model_name='servicerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('authorization_number__isnull', True), ('authorization_number__gte', 10000000), _connector='OR'), name='authorization_number_8_digits'),
+            model_name="servicerequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("authorization_number__isnull", True),
+                    ("authorization_number__gte", 10000000),
+                    _connector="OR",
+                ),
+                name="authorization_number_8_digits",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicerequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state__in', ['autorizado', 'terminado', 'entregado']), _negated=True), models.Q(('authorization_number__isnull', False), ('authorized_at__isnull', False)), _connector='OR'), name='authorized_has_number'),
+            model_name="servicerequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("state__in", ["autorizado", "terminado", "entregado"]), _negated=True
+                    ),
+                    models.Q(
+                        ("authorization_number__isnull", False), ("authorized_at__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="authorized_has_number",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quoteline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='line_qty_positive'),
+            model_name="quoteline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gt", 0)), name="line_qty_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quoteline',
-            constraint=models.CheckConstraint(condition=models.Q(('unit_price__gte', 0)), name='line_price_not_negative'),
+            model_name="quoteline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("unit_price__gte", 0)), name="line_price_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='survey',
-            constraint=models.CheckConstraint(condition=models.Q(('answered_at__isnull', True), models.Q(('quality__gte', 1), ('quality__lte', 5), ('timeliness__gte', 1), ('timeliness__lte', 5), ('treatment__gte', 1), ('treatment__lte', 5)), _connector='OR'), name='survey_scores_1_5'),
+            model_name="survey",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("answered_at__isnull", True),
+                    models.Q(
+                        ("quality__gte", 1),
+                        ("quality__lte", 5),
+                        ("timeliness__gte", 1),
+                        ("timeliness__lte", 5),
+                        ("treatment__gte", 1),
+                        ("treatment__lte", 5),
+                    ),
+                    _connector="OR",
+                ),
+                name="survey_scores_1_5",
+            ),
         ),
     ]

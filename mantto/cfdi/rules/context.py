@@ -1,0 +1,103 @@
+"""The parsed document as the semantic rules see it: located once, read many times."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from lxml import etree
+
+from .. import catalogs as cat
+from ..findings import Finding, error, warning
+from . import values as v
+from .schema import NS_CFDI, NS_PAGOS, NS_TFD
+
+C = "{" + NS_CFDI + "}"
+P = "{" + NS_PAGOS + "}"
+TFD_TAG = "{" + NS_TFD + "}TimbreFiscalDigital"
+PAGOS_TAG = P + "Pagos"
+
+
+class Ctx:
+    """Everything the rules need, found in a single walk over the top of the tree."""
+
+    __slots__ = (
+        "root",
+        "a",
+        "tipo",
+        "moneda",
+        "dec",
+        "out",
+        "emisor",
+        "receptor",
+        "info_global",
+        "relacionados",
+        "conceptos",
+        "impuestos",
+        "complemento",
+        "complement_tags",
+        "tfd",
+        "pagos",
+    )
+
+    def __init__(self, root: etree._Element, out: list[Finding]) -> None:
+        self.root = root
+        self.out = out
+        self.a: dict[str, str] = dict(root.attrib)
+        self.tipo = self.a.get("TipoDeComprobante", "")
+        self.moneda = self.a.get("Moneda", "")
+        # Unknown currency: amounts are still checked, with MXN's two decimals.
+        self.dec: int = cat.moneda_decimales().get(self.moneda, 2)
+        self.emisor: dict[str, str] = {}
+        self.receptor: dict[str, str] = {}
+        self.info_global: etree._Element | None = None
+        self.relacionados: list[etree._Element] = []
+        self.conceptos: list[etree._Element] = []
+        self.impuestos: etree._Element | None = None
+        self.complemento: etree._Element | None = None
+        self.complement_tags: set[str] = set()
+        self.tfd: etree._Element | None = None
+        self.pagos: etree._Element | None = None
+        for child in root:
+            tag = child.tag
+            if not isinstance(tag, str) or not tag.startswith(C):
+                continue
+            name = tag[len(C) :]
+            if name == "Emisor":
+                self.emisor = dict(child.attrib)
+            elif name == "Receptor":
+                self.receptor = dict(child.attrib)
+            elif name == "Conceptos":
+                self.conceptos = [c for c in child if c.tag == C + "Concepto"]
+            elif name == "Impuestos":
+                self.impuestos = child
+            elif name == "CfdiRelacionados":
+                self.relacionados.append(child)
+            elif name == "InformacionGlobal":
+                self.info_global = child
+            elif name == "Complemento":
+                self.complemento = child
+                for k in child:
+                    if isinstance(k.tag, str):
+                        self.complement_tags.add(k.tag)
+                        if k.tag == TFD_TAG and self.tfd is None:
+                            self.tfd = k
+                        elif k.tag == PAGOS_TAG and self.pagos is None:
+                            self.pagos = k
+
+    def err(self, code: str, message: str, path: str = "") -> None:
+        self.out.append(error(code, message, path))
+
+    def warn(self, code: str, message: str, path: str = "") -> None:
+        self.out.append(warning(code, message, path))
+
+    def amount(self, attrs: dict[str, str] | etree._Attrib, name: str) -> Decimal | None:
+        """A t_Importe attribute as Decimal, or None when absent or malformed
+        (the structure check has already reported the malformed ones)."""
+        raw = attrs.get(name)
+        if raw is None:
+            return None
+        if not v.importe(raw):
+            raw = raw.strip()
+            if not v.importe(raw):
+                return None
+        return Decimal(raw)
