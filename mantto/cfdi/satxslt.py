@@ -30,7 +30,7 @@ def sat_schema_root() -> Path:
 class _LocalSatResolver(etree.Resolver):
     """Serves ``http(s)://www.sat.gob.mx/...`` from the local copy; never the network."""
 
-    def resolve(self, system_url, public_id, context):  # noqa: ANN001 - lxml's signature
+    def resolve(self, system_url, public_id, context):
         if system_url and system_url.startswith(_SAT_PREFIXES):
             rel = system_url.split("www.sat.gob.mx/", 1)[1]
             root = sat_schema_root().resolve()

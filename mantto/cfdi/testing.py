@@ -440,7 +440,10 @@ def make_payment(
     ret = (b * Decimal(retencion_iva)).quantize(CENT, ROUND_HALF_UP) if retencion_iva else 0
     monto = b + tras - ret
     saldo = Decimal(saldo_anterior) if saldo_anterior is not None else monto
-    fp = fecha_pago if isinstance(fecha_pago, str) else fmt(fecha_pago or now_mx())
+    if fecha_pago is None:  # paid the day before the complement is issued
+        issued = datetime.strptime(root.get("Fecha", ""), "%Y-%m-%dT%H:%M:%S")
+        fecha_pago = issued - timedelta(days=1)
+    fp = fecha_pago if isinstance(fecha_pago, str) else fmt(fecha_pago)
     comp = etree.SubElement(root, CFDI + "Complemento")
     pagos = etree.SubElement(comp, PAGO20 + "Pagos", nsmap={"pago20": PAGO20[1:-1]})
     pagos.set("Version", "2.0")

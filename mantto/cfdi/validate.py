@@ -34,6 +34,10 @@ def validate(
     if root is None:
         report.findings = findings
         return report
+    # lxml builds a Python proxy each time an element is reached and drops it when no
+    # longer referenced; keeping every proxy alive for the whole validation lets the
+    # rules, fill() and the seal checks reuse them (about a third of the rules' time).
+    alive = list(root.iter())
     try:
         fill(report, root)
         findings = rules.run(root)
@@ -50,6 +54,7 @@ def validate(
                 "con el archivo.",
             )
         )
+    del alive
     report.findings = findings
     report.valid = not any(f.is_error for f in findings)
     return report

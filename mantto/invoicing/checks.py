@@ -57,8 +57,7 @@ class Outcome:
 
 def engine_findings(parsed: Parsed) -> list[dict]:
     return [
-        finding(f.code, f.message, f.path, severity=str(f.severity))
-        for f in parsed.report.findings
+        finding(f.code, f.message, f.path, severity=str(f.severity)) for f in parsed.report.findings
     ]
 
 
@@ -147,7 +146,9 @@ def _parties(out: Outcome, supplier, parsed: Parsed, kind: str) -> None:
             % {"email": settings.CLARIFICATIONS_EMAIL},
         )
         return
-    fix = _("Pide a tu sistema de facturación que use los datos fiscales de Ayvens y timbra de nuevo.")
+    fix = _(
+        "Pide a tu sistema de facturación que use los datos fiscales de Ayvens y timbra de nuevo."
+    )
     checks = [
         ("MANTTO-RECEPTOR-RFC", _("RFC del receptor"), r.receptor_rfc, profile.rfc, "Rfc"),
         (
@@ -207,9 +208,9 @@ def _duplicate(out: Outcome, supplier, uuid: str | None) -> None:
             "when": when,
         }
     else:
-        msg = _("Este CFDI (UUID %(uuid)s) ya fue recibido en el portal; no se recibe dos veces.") % {
-            "uuid": uuid
-        }
+        msg = _(
+            "Este CFDI (UUID %(uuid)s) ya fue recibido en el portal; no se recibe dos veces."
+        ) % {"uuid": uuid}
     out.add("MANTTO-UUID-DUP", msg, "/Comprobante/Complemento/TimbreFiscalDigital/@UUID")
 
 
@@ -234,13 +235,19 @@ def _pick(out: Outcome, typed: str, found: list[str], what: str, code: str) -> s
         if not found:
             out.add(
                 f"{code}-FALTA",
-                _("La factura no trae el %(what)s %(typed)s. Escríbelo %(where)s, p. ej. «%(example)s», y timbra de nuevo.")
+                _(
+                    "La factura no trae el %(what)s %(typed)s. Escríbelo %(where)s, "
+                    "p. ej. «%(example)s», y timbra de nuevo."
+                )
                 % {"what": what, "typed": typed, "where": where, "example": _example(code, typed)},
             )
         elif typed not in found:
             out.add(
                 f"{code}-DIFERENTE",
-                _("Escribiste el %(what)s %(typed)s pero la factura trae %(found)s. Revisa cuál es el correcto.")
+                _(
+                    "Escribiste el %(what)s %(typed)s pero la factura trae %(found)s. "
+                    "Revisa cuál es el correcto."
+                )
                 % {"what": what, "typed": typed, "found": ", ".join(found)},
             )
         return typed
@@ -282,7 +289,9 @@ def _invoice_service(
         return
     found_aut = [a for a in found_aut if len(a) != 6]
     number = _pick(out, typed_aut, found_aut, _("número de autorización"), "MANTTO-AUT")
-    ticket = _pick(out, digits(typed_ticket), parsed.tickets, _("número de ticket"), "MANTTO-TICKET")
+    ticket = _pick(
+        out, digits(typed_ticket), parsed.tickets, _("número de ticket"), "MANTTO-TICKET"
+    )
     out.authorization_number, out.ticket = number, ticket
     if not number:
         return
@@ -373,15 +382,19 @@ def cost_centre_findings(findings: list[dict], service, values: dict) -> None:
         return
     errors = cc.validate_values(values)
     if errors:
-        findings.insert(
-            0,
+        findings.append(
             finding(
                 "MANTTO-CC-DATOS",
-                _("Faltan o están mal los datos que pide el centro de costos %(cc)s; corrígelos abajo.")
+                _(
+                    "Faltan o están mal los datos que pide el centro de costos %(cc)s; "
+                    "corrígelos abajo."
+                )
                 % {"cc": cc},
                 details=list(errors.values()),
-            ),
+            )
         )
+        # Fixable on the review screen, so it goes after the errors that are not.
+        findings.sort(key=lambda f: f["severity"] != "error")
 
 
 def _amount(out: Outcome, service: ServiceRequest, parsed: Parsed) -> None:
@@ -432,7 +445,13 @@ def line_differences(service: ServiceRequest, conceptos: list[dict], tolerance) 
                 ln
                 for ln in unmatched
                 if normalize_item(ln.description) == desc
-                or (ident and (ln.item_key.upper() == ident or (ln.reference and ln.reference.key.upper() == ident)))
+                or (
+                    ident
+                    and (
+                        ln.item_key.upper() == ident
+                        or (ln.reference and ln.reference.key.upper() == ident)
+                    )
+                )
             ),
             None,
         )
@@ -503,6 +522,10 @@ def _credit_note(out: Outcome, supplier, parsed: Parsed) -> None:
                 "La nota de crédito (%(total)s) excede lo que queda por pagar de la factura "
                 "%(uuid)s (%(available)s)."
             )
-            % {"total": format_mxn(r.total), "uuid": invoice.uuid, "available": format_mxn(available)},
+            % {
+                "total": format_mxn(r.total),
+                "uuid": invoice.uuid,
+                "available": format_mxn(available),
+            },
             "/Comprobante/@Total",
         )

@@ -33,12 +33,18 @@ class RejectForm(forms.Form):
 
 
 class HistoryFilter(forms.Form):
-    since = forms.DateField(label=_("Desde"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Hasta"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("Desde"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Hasta"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     state = forms.ChoiceField(
         label=_("Estado"), required=False, choices=[("", _("Todos"))] + State.choices
     )
-    kind = forms.ChoiceField(label=_("Tipo"), required=False, choices=[("", _("Todos"))] + Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("Tipo"), required=False, choices=[("", _("Todos"))] + Kind.choices
+    )
     uuid = forms.CharField(label=_("UUID"), required=False, max_length=36)
     authorization = forms.CharField(label=_("Autorización"), required=False, max_length=20)
 

@@ -146,7 +146,11 @@ class ReceivedDocument(models.Model):
             models.Index(fields=["supplier", "-uploaded_at", "-id"], name="doc_supplier_hist"),
             models.Index(fields=["supplier", "state", "-uploaded_at"], name="doc_supplier_state"),
             models.Index(fields=["state", "sent_at"], name="doc_queue"),
-            models.Index(fields=["authorization_number"], name="doc_authorization"),
+            models.Index(fields=["supplier", "authorization_number"], name="doc_supplier_aut"),
+            # The workshop's late invoices (R2), counted on every history page.
+            models.Index(
+                fields=["supplier"], condition=Q(is_late=True, kind="I"), name="doc_supplier_late"
+            ),
         ]
         constraints = [
             # Two simultaneous uploads of the same file cannot both be submitted.

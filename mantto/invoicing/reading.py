@@ -108,8 +108,7 @@ def _conceptos(root: etree._Element) -> list[dict]:
             _num(t.get("Importe")) for t in c.iterfind(f"{C}Impuestos/{C}Traslados/{C}Traslado")
         )
         retenciones = sum(
-            _num(t.get("Importe"))
-            for t in c.iterfind(f"{C}Impuestos/{C}Retenciones/{C}Retencion")
+            _num(t.get("Importe")) for t in c.iterfind(f"{C}Impuestos/{C}Retenciones/{C}Retencion")
         )
         rows.append(
             {

@@ -27,7 +27,10 @@ NOT_A_CFDI = ("MANTTO-XML-", "MANTTO-NO-CFDI", "MANTTO-VERSION-OBSOLETA")
 def too_large(name: str, size: int | None = None) -> DomainError:
     limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
     return DomainError(
-        _("«%(name)s» pesa más de %(limit)s MB, el máximo por archivo. Un CFDI pesa unos KB: revisa que sea el XML correcto.")
+        _(
+            "«%(name)s» pesa más de %(limit)s MB, el máximo por archivo. Un CFDI pesa unos "
+            "KB: revisa que sea el XML correcto."
+        )
         % {"name": name, "limit": limit},
         "MANTTO-ARCHIVO-GRANDE",
     )
@@ -48,7 +51,10 @@ def _check_pdf(name: str, data: bytes) -> None:
         raise too_large(name)
     if not data.lstrip()[:5] == b"%PDF-":
         raise DomainError(
-            _("«%(name)s» no es un PDF válido. Sube la representación impresa en PDF o no subas PDF.")
+            _(
+                "«%(name)s» no es un PDF válido. Sube la representación impresa en PDF o no "
+                "subas PDF."
+            )
             % {"name": name},
             "MANTTO-PDF-INVALIDO",
         )
@@ -146,7 +152,8 @@ def upload_document(
         authorization_number=outcome.authorization_number[:20],
         ticket=outcome.ticket[:30],
         findings=outcome.findings,
-        is_late=outcome.is_late,
+        # R2 is judged when the workshop presses Enviar (the findings warn before).
+        is_late=False,
         uploaded_by=actor,
         uploaded_at=now,
     )
@@ -189,7 +196,9 @@ def update_cost_centre_data(actor, doc: ReceivedDocument, values: dict, *, now) 
             raise DomainError(_("Este CFDI ya fue enviado; no se puede cambiar."), "MANTTO-ESTADO")
         values = {str(k)[:60]: str(v).strip()[:200] for k, v in values.items()}
         findings = list(doc.findings)
-        service = ServiceRequest.objects.select_related("cost_centre").filter(pk=doc.service_id).first()
+        service = (
+            ServiceRequest.objects.select_related("cost_centre").filter(pk=doc.service_id).first()
+        )
         checks.cost_centre_findings(findings, service, values)
         doc.cost_centre_data = values
         doc.findings = findings
@@ -240,7 +249,10 @@ def send_document(actor, doc: ReceivedDocument, *, now: datetime) -> ReceivedDoc
                 doc.save(update_fields=["state", "sent_at", "sent_by", "is_late"])
         except IntegrityError as exc:
             raise DomainError(
-                _("Este CFDI (UUID %(uuid)s) o otra factura del mismo servicio ya fue enviado; no se recibe dos veces.")
+                _(
+                    "Este CFDI (UUID %(uuid)s) o otra factura del mismo servicio ya fue enviado; "
+                    "no se recibe dos veces."
+                )
                 % {"uuid": doc.uuid},
                 "MANTTO-UUID-DUP",
             ) from exc
@@ -269,9 +281,7 @@ def checks_message_30d(service: ServiceRequest) -> str:
 
 
 def _passes_everything(doc: ReceivedDocument) -> bool:
-    return not doc.errors and all(
-        w["code"] in checks.HARMLESS_WARNINGS for w in doc.warnings
-    )
+    return not doc.errors and all(w["code"] in checks.HARMLESS_WARNINGS for w in doc.warnings)
 
 
 def send_batch(actor, batch, *, now: datetime) -> tuple[int, list[tuple[ReceivedDocument, str]]]:
@@ -331,7 +341,9 @@ def accept_document(actor, doc: ReceivedDocument, *, now: datetime) -> ReceivedD
     return doc
 
 
-def reject_document(actor, doc: ReceivedDocument, *, reason: str, now: datetime) -> ReceivedDocument:
+def reject_document(
+    actor, doc: ReceivedDocument, *, reason: str, now: datetime
+) -> ReceivedDocument:
     """Finanzas rejects with a reason the workshop reads in its e-mail and history."""
     _require_finance(actor)
     reason = (reason or "").strip()
@@ -360,6 +372,8 @@ def reject_document(actor, doc: ReceivedDocument, *, reason: str, now: datetime)
 
 def late_count(supplier) -> int:
     """R2: invoices this workshop sent after the 24 h, for its record."""
+    # Matches the partial index doc_supplier_late exactly; is_late is only ever set
+    # when sending, so every row counted was submitted (later rejections included).
     return ReceivedDocument.objects.filter(
-        supplier=supplier, kind=Kind.INGRESO, state__in=SUBMITTED, is_late=True
+        supplier=supplier, kind=Kind.INGRESO, is_late=True
     ).count()

@@ -4,6 +4,7 @@ services.py and checks.py; every object comes through mantto.core.access."""
 from __future__ import annotations
 
 import uuid as uuid_mod
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -93,9 +94,7 @@ def _upload(request):
         return render(request, "invoicing/upload.html", _upload_ctx(request, form), status=400)
     xml_count = sum(1 for f in files if archive.kind_of(f.name) == "xml")
     # Typed numbers belong to one invoice; in a batch each invoice's own are used.
-    single = (
-        xml_count == 1 and len(files) <= 2 and not skipped and not request.POST.get("batch")
-    )
+    single = xml_count == 1 and len(files) <= 2 and not skipped and not request.POST.get("batch")
     kind = form.cleaned_data["kind"]
     if not files and not skipped:
         form.add_error(None, _("Selecciona al menos un archivo XML (o un ZIP)."))
@@ -228,6 +227,8 @@ def batch(request, code):
 @require_POST
 @role_required(*TALLER)
 def send_batch(request, code):
+    if not scope(ReceivedDocument.objects.filter(batch=code), request.user).exists():
+        raise Http404
     sent, failed = services.send_batch(request.user, code, now=timezone.now())
     if sent:
         messages.success(request, _("Enviamos %(n)s CFDI a Finanzas.") % {"n": sent})
@@ -279,7 +280,9 @@ def send(request, code):
 def cost_centre(request, code):
     doc = get_for_user(request.user, ReceivedDocument, code)
     try:
-        services.update_cost_centre_data(request.user, doc, _cc_values(request.POST), now=timezone.now())
+        services.update_cost_centre_data(
+            request.user, doc, _cc_values(request.POST), now=timezone.now()
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("invoicing:detail", doc.code)
@@ -305,15 +308,20 @@ def print_view(request, code):
 
 
 # ---- history (screen 08) ---------------------------------------------------------------
+def _day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def _filtered(request):
     form = HistoryFilter(request.GET or None)
     qs = scope(ReceivedDocument.objects.all(), request.user)
     if form.is_valid():
         d = form.cleaned_data
+        # Local days as instant ranges, so the (supplier, state, uploaded_at) index is used.
         if d["since"]:
-            qs = qs.filter(uploaded_at__date__gte=d["since"])
+            qs = qs.filter(uploaded_at__gte=_day_start(d["since"]))
         if d["until"]:
-            qs = qs.filter(uploaded_at__date__lte=d["until"])
+            qs = qs.filter(uploaded_at__lt=_day_start(d["until"] + timedelta(days=1)))
         if d["state"]:
             qs = qs.filter(state=d["state"])
         if d["kind"]:
@@ -321,7 +329,9 @@ def _filtered(request):
         if d["uuid"]:
             qs = qs.filter(uuid=d["uuid"].strip().upper())
         if d["authorization"]:
-            qs = qs.filter(authorization_number="".join(c for c in d["authorization"] if c.isdigit()))
+            qs = qs.filter(
+                authorization_number="".join(c for c in d["authorization"] if c.isdigit())
+            )
     return form, qs.order_by("-uploaded_at", "-id")
 
 
@@ -390,7 +400,9 @@ def decide(request, code):
             services.accept_document(request.user, doc, now=now)
             messages.success(request, _("CFDI aceptado; el taller fue notificado."))
         else:
-            services.reject_document(request.user, doc, reason=request.POST.get("reason", ""), now=now)
+            services.reject_document(
+                request.user, doc, reason=request.POST.get("reason", ""), now=now
+            )
             messages.success(request, _("CFDI rechazado; el taller fue notificado."))
     except DomainError as exc:
         messages.error(request, exc.message)

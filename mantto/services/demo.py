@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 
 from mantto.accounts.models import User
 from mantto.fleet.models import Vehicle
+from mantto.services import authorization as auth
 from mantto.services import delivery
 from mantto.services import services as svc
 from mantto.services.models import ReferencePrice, ServiceRequest
@@ -108,7 +109,7 @@ def _walk(name, *, coord, taller, supplier, plate, stop, days_ago, service_type,
         )
     if "autorizado" in todo:
         t += timedelta(hours=3)
-        svc.authorize_service(coord, s, now=t)
+        auth.authorize_service(coord, s, now=t)
         t += timedelta(hours=4)
         delivery.report_progress(taller, s, note="Refacciones recibidas, inicia el trabajo.", now=t)
     if "terminado" in todo:

@@ -1,4 +1,5 @@
-"""State changes of a service order, seed steps 01–05. Steps 06–07 are in delivery.py.
+"""State changes of a service order, seed steps 01–04. Step 05 (authorization) is in
+authorization.py, steps 06–07 in delivery.py.
 
 Every function is atomic, locks the service row (SELECT … FOR UPDATE), re-checks the
 state on the locked row, writes a timeline event and an audit entry, and raises a
@@ -24,7 +25,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from mantto.accounts.models import Role
@@ -34,7 +35,6 @@ from mantto.core.money import format_mxn, money
 from mantto.notifications.services import queue_email
 from mantto.services import attachments
 from mantto.services.models import (
-    AUTHORIZATION_START,
     IVA_RATES,
     MX,
     Attachment,
@@ -46,6 +46,7 @@ from mantto.services.models import (
     item_key_for,
     totals,
 )
+from mantto.suppliers.models import ServiceType
 
 COORDINATION_ROLES = (Role.COORDINADOR, Role.ADMINISTRADOR)
 MAX_QUANTITY = Decimal("1000")
@@ -155,11 +156,28 @@ def register_request(
         raise DomainError(
             _("El conductor no pertenece al cliente del vehículo."), "MANTTO-SRV-INPUT"
         )
+    if service_type not in ServiceType.values:
+        raise DomainError(_("Tipo de servicio no válido."), "MANTTO-SRV-INPUT")
     if vehicle.status == vehicle.Status.INACTIVE:
         raise DomainError(_("El vehículo está dado de baja."), "MANTTO-SRV-INPUT")
     symptom = _text(symptom, _("síntoma"))
     location = _text(location, _("ubicación"), 200)
     km = _odometer(odometer)
+    try:
+        return _create_request(
+            actor, vehicle, driver, service_type, symptom, km, location, form_token, now
+        )
+    except IntegrityError:
+        # Two simultaneous submissions of one form: the unique token lets one through.
+        existing = (
+            ServiceRequest.objects.filter(form_token=form_token).first() if form_token else None
+        )
+        if existing is None:
+            raise
+        return existing
+
+
+def _create_request(actor, vehicle, driver, service_type, symptom, km, location, form_token, now):
     with transaction.atomic():
         service = ServiceRequest.objects.create(
             form_token=form_token,
@@ -433,150 +451,4 @@ def submit_quote(
             {"lines": len(lines), "total": t["total"]},
             now=now,
         )
-    return service
-
-
-# ---- 05: validation and authorization -------------------------------------------------
-def _already_authorized(service: ServiceRequest) -> DomainError:
-    return DomainError(
-        _(
-            "El servicio %(ticket)s ya fue autorizado con el número %(number)s; "
-            "no se autoriza dos veces."
-        )
-        % {"ticket": service.ticket, "number": service.authorization_number},
-        "MANTTO-AUT-TWICE",
-    )
-
-
-def authorize_service(
-    actor, service: ServiceRequest, *, line_codes=None, now: datetime
-) -> ServiceRequest:
-    """Step 05: authorize all lines (``line_codes=None``) or some, and issue the
-    authorization number.
-
-    1. Lock the service; a second coordinator waits here and then sees it authorized.
-    2. Draw the next number from the locked counter row (8+ digits, never 6: R4).
-    3. Mark the lines, store number, amount and date, e-mail the workshop.
-    """
-    require_coordination(actor)
-    with transaction.atomic():
-        service = lock(service)
-        if service.is_authorized:
-            raise _already_authorized(service)
-        if not service.can_review():
-            raise state_error(service, _("autorizar"))
-        lines = list(service.lines.all())
-        if line_codes is None:
-            chosen = lines
-        else:
-            wanted = {str(c) for c in line_codes}
-            chosen = [line for line in lines if str(line.code) in wanted]
-        if not chosen:
-            raise DomainError(_("Elige al menos una partida para autorizar."), "MANTTO-AUT-LINES")
-        amount = totals(chosen)["total"]
-        if amount <= 0 or amount > Decimal(settings.QUOTE_MAX_TOTAL):
-            raise DomainError(
-                _("El importe a autorizar (%(amount)s) no es válido.")
-                % {"amount": format_mxn(amount)},
-                "MANTTO-QUOTE-AMOUNT",
-            )
-        number = Counter.next("authorization", AUTHORIZATION_START)
-        if len(str(number)) < 8:
-            raise DomainError(
-                _("Número de autorización inválido."), "MANTTO-AUT-NUMBER"
-            )  # pragma: no cover - the sequence starts at 8 digits
-        chosen_ids = [line.pk for line in chosen]
-        service.lines.update(authorized=False)
-        service.lines.filter(pk__in=chosen_ids).update(authorized=True)
-        service.authorization_number = number
-        service.authorized_at = now
-        service.authorized_amount = amount
-        service.authorized_by = actor
-        service.state = State.AUTHORIZED
-        service.save(
-            update_fields=[
-                "authorization_number",
-                "authorized_at",
-                "authorized_amount",
-                "authorized_by",
-                "state",
-            ]
-        )
-        partial = len(chosen) < len(lines)
-        note = _("Autorización %(number)s por %(amount)s") % {
-            "number": number,
-            "amount": format_mxn(amount),
-        }
-        if partial:
-            note += " " + _("(%(n)s de %(total)s partidas)") % {
-                "n": len(chosen),
-                "total": len(lines),
-            }
-        event(service, ServiceEvent.Kind.AUTHORIZED, actor, note, now=now)
-        queue_email(
-            service.supplier.email,
-            "service-authorized",
-            {"service": service, "lines": chosen, "partial": partial},
-            now=now,
-        )
-        log_action(
-            actor,
-            "service.authorized",
-            service,
-            {
-                "authorization_number": number,
-                "amount": amount,
-                "lines": len(chosen),
-                "of": len(lines),
-            },
-            now=now,
-        )
-    return service
-
-
-def reject_service(actor, service: ServiceRequest, *, reason: str, now: datetime) -> ServiceRequest:
-    """Step 05: the quote is rejected; the service ends here."""
-    require_coordination(actor)
-    reason = _text(reason, _("motivo del rechazo"))
-    with transaction.atomic():
-        service = lock(service)
-        if service.is_authorized:
-            raise _already_authorized(service)
-        if not service.can_review():
-            raise state_error(service, _("rechazar"))
-        service.state = State.REJECTED
-        service.rejection_reason = reason
-        service.save(update_fields=["state", "rejection_reason"])
-        event(service, ServiceEvent.Kind.REJECTED, actor, reason, now=now)
-        queue_email(
-            service.supplier.email,
-            "service-reviewed",
-            {"service": service, "rejected": True, "note": reason},
-            now=now,
-        )
-        log_action(actor, "service.rejected", service, {"reason": reason}, now=now)
-    return service
-
-
-def request_changes(actor, service: ServiceRequest, *, note: str, now: datetime) -> ServiceRequest:
-    """Step 05: the quote goes back to the workshop with what to change."""
-    require_coordination(actor)
-    note = _text(note, _("cambios solicitados"))
-    with transaction.atomic():
-        service = lock(service)
-        if service.is_authorized:
-            raise _already_authorized(service)
-        if not service.can_review():
-            raise state_error(service, _("pedir cambios"))
-        service.state = State.CHANGES
-        service.changes_note = note
-        service.save(update_fields=["state", "changes_note"])
-        event(service, ServiceEvent.Kind.CHANGES, actor, note, now=now)
-        queue_email(
-            service.supplier.email,
-            "service-reviewed",
-            {"service": service, "rejected": False, "note": note},
-            now=now,
-        )
-        log_action(actor, "service.changes_requested", service, {"note": note}, now=now)
     return service

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
@@ -18,6 +19,7 @@ from mantto.core.access import get_for_user, scope
 from mantto.core.decorators import role_required
 from mantto.core.errors import DomainError
 from mantto.fleet.models import Driver, Vehicle
+from mantto.services import authorization as auth
 from mantto.services import delivery, pricing
 from mantto.services import services as svc
 from mantto.services.forms import (
@@ -265,7 +267,7 @@ def service_receive(request, code):
 def service_quote(request, code):
     service = get_for_user(request.user, _services(request.user), code)
     if request.user.role == Role.FINANZAS:
-        raise Http404
+        raise PermissionDenied
     form = LineForm(request.POST or None, prefix="line")
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -378,7 +380,7 @@ def service_authorize(request, code):
     service = get_for_user(request.user, ServiceRequest, code)
     chosen = request.POST.getlist("lines")
     try:
-        service = svc.authorize_service(
+        service = auth.authorize_service(
             request.user, service, line_codes=chosen, now=timezone.now()
         )
     except DomainError as exc:
@@ -402,9 +404,9 @@ def service_reject(request, code, changes: bool = False):
     reason = form.cleaned_data["reason"]
     try:
         if changes:
-            svc.request_changes(request.user, service, note=reason, now=timezone.now())
+            auth.request_changes(request.user, service, note=reason, now=timezone.now())
         else:
-            svc.reject_service(request.user, service, reason=reason, now=timezone.now())
+            auth.reject_service(request.user, service, reason=reason, now=timezone.now())
     except DomainError as exc:
         _fail(request, exc)
         return redirect("services:review", service.code)
@@ -459,7 +461,7 @@ def service_finish(request, code):
 def service_deliver(request, code):
     service = get_for_user(request.user, _services(request.user), code)
     if request.user.role == Role.FINANZAS:
-        raise Http404
+        raise PermissionDenied
     initial = {"received_by": service.driver.name if service.driver else ""}
     form = DeliveryForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():

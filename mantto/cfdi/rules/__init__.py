@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import localcontext
+
 from lxml import etree
 
 from ..findings import Finding, error
@@ -62,14 +64,21 @@ def run(root: etree._Element) -> list[Finding]:
     if refused is not None:
         return refused
     out: list[Finding] = []
-    check_structure(root, out)
-    c = Ctx(root, out)
-    check_header(c)
-    check_informacion_global(c)
-    check_emisor(c)
-    check_receptor(c)
-    sums = check_conceptos(c)
-    check_totales(c, sums)
-    check_pago_header(c)
-    check_pagos(c)
+    # Keep every element's lxml proxy alive while the rules run: each stage reaches the
+    # same elements again, and re-creating proxies costs more than the checks.
+    alive = list(root.iter())
+    # Amounts may carry 25 digits (SAT's pattern) and products double that; the default
+    # 28-digit context would raise on them instead of judging them.
+    with localcontext(prec=120):
+        check_structure(root, out)
+        c = Ctx(root, out)
+        check_header(c)
+        check_informacion_global(c)
+        check_emisor(c)
+        check_receptor(c)
+        sums = check_conceptos(c)
+        check_totales(c, sums)
+        check_pago_header(c)
+        check_pagos(c)
+    del alive
     return out

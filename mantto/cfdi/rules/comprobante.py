@@ -264,8 +264,10 @@ def check_informacion_global(c: Ctx) -> None:
     publico = r.get("Rfc") == RFC_PUBLICO and r.get("Nombre") == "PUBLICO EN GENERAL"
     ig = c.info_global
     p = f"{R}/InformacionGlobal"
+    # SAT's CFDI40130 ties the node and the receptor both ways: público en general on an
+    # ingreso needs InformacionGlobal, and InformacionGlobal needs that receptor on an I.
     if ig is None:
-        if publico and c.tipo in ("I", "E"):
+        if publico and c.tipo == "I":
             c.err(
                 "CFDI40130",
                 "El receptor es PUBLICO EN GENERAL (XAXX010101000): debe incluir "
@@ -273,11 +275,14 @@ def check_informacion_global(c: Ctx) -> None:
                 p,
             )
         return
-    if not publico:
+    if not publico or c.tipo != "I":
         c.err(
-            "MANTTO-INFOGLOBAL-SIN-PUBLICO",
-            "El nodo InformacionGlobal solo se usa en la "
-            "factura global a PUBLICO EN GENERAL (RFC XAXX010101000); elimínelo.",
+            "CFDI40130",
+            "El nodo InformacionGlobal solo se usa en la factura global (tipo I) a PUBLICO EN "
+            "GENERAL: el Rfc del receptor debe ser XAXX010101000 y su Nombre "
+            f'"PUBLICO EN GENERAL" (se encontró {c.receptor.get("Rfc")} / '
+            f"{c.receptor.get('Nombre')!r}, tipo {c.tipo}). Si no es factura global, elimine "
+            "el nodo.",
             p,
         )
     per, meses, anio = ig.get("Periodicidad"), ig.get("Meses", ""), ig.get("Año", "")

@@ -80,7 +80,7 @@ def check_conceptos(c: Ctx) -> Sums:
                         "MANTTO-CONCEPTO-IMPORTE",
                         f"El Importe del concepto {i} ({imp}) no "
                         f"es Cantidad × ValorUnitario ({cant} × {vu} = "
-                        f"{v.fmt(v.dec(cant) * valor)}); debe estar entre {v.fmt(lo)} y "
+                        f"{v.fmt(cantidad * valor)}); debe estar entre {v.fmt(lo)} y "
                         f"{v.fmt(hi)}. El SAT lo tolera por el redondeo de Cantidad, Mantto "
                         "no.",
                         f"{p}/@Importe",
@@ -169,7 +169,7 @@ def _concepto_impuestos(c: Ctx, el: etree._Element, i: int, p: str, objeto: str,
 
 def tax(
     c: Ctx,
-    a,
+    a: etree._Attrib,
     path: str,
     *,
     retencion: bool,
@@ -182,7 +182,7 @@ def tax(
     c_TasaOCuota, amount outside SAT's limits. Returns the grouping key.
     """
     c_base, c_exento, c_falta, c_tasa, c_importe = codes
-    kind = "retención" if retencion else "traslado"
+    kind = "de la retención" if retencion else "del traslado"
     base_raw = a.get("Base" + suffix, "")
     impuesto, factor = a.get("Impuesto" + suffix, ""), a.get("TipoFactor" + suffix, "")
     tasa_raw, imp_raw = a.get("TasaOCuota" + suffix), a.get("Importe" + suffix)
@@ -190,7 +190,7 @@ def tax(
     if base is not None and base <= 0:
         c.err(
             c_base,
-            f"La Base{suffix} del {kind} debe ser mayor que cero (se encontró {base_raw}).",
+            f"La Base{suffix} {kind} debe ser mayor que cero (se encontró {base_raw}).",
             f"{path}/@Base{suffix}",
         )
     if factor == "Exento":
@@ -230,8 +230,12 @@ def tax(
             c_tasa,
             f"La combinación Impuesto{suffix} {impuesto}, TipoFactor{suffix} {factor} "
             f"y TasaOCuota{suffix} {tasa_raw} no existe en el catálogo c_TasaOCuota para "
-            f"{'retenciones' if retencion else 'traslados'} (p. ej. IVA trasladado: 0.160000, "
-            "0.080000 o 0.000000).",
+            + (
+                "retenciones (p. ej. IVA retenido: de 0.000000 a 0.160000; ISR: de 0.000000 "
+                "a 0.350000)."
+                if retencion
+                else "traslados (p. ej. IVA trasladado: 0.160000, 0.080000 o 0.000000)."
+            ),
             f"{path}/@TasaOCuota{suffix}",
         )
     importe = c.amount(a, "Importe" + suffix)
@@ -245,7 +249,7 @@ def tax(
         if not lo <= importe <= hi:
             c.err(
                 c_importe,
-                f"El Importe{suffix} del {kind} ({imp_raw}) no corresponde a "
+                f"El Importe{suffix} {kind} ({imp_raw}) no corresponde a "
                 f"Base × TasaOCuota ({base_raw} × {tasa_raw}); debe estar entre {v.fmt(lo)} y "
                 f"{v.fmt(hi)}.",
                 f"{path}/@Importe{suffix}",

@@ -91,13 +91,7 @@ class Ctx:
         self.out.append(warning(code, message, path))
 
     def amount(self, attrs: dict[str, str] | etree._Attrib, name: str) -> Decimal | None:
-        """A t_Importe attribute as Decimal, or None when absent or malformed
-        (the structure check has already reported the malformed ones)."""
-        raw = attrs.get(name)
-        if raw is None:
-            return None
-        if not v.importe(raw):
-            raw = raw.strip()
-            if not v.importe(raw):
-                return None
-        return Decimal(raw)
+        """A t_Importe attribute as Decimal, or None when absent or not a plain
+        non-negative number (the structure check has already reported those)."""
+        d = v.dec(attrs.get(name))
+        return d if d is not None and d >= 0 and d.is_finite() else None

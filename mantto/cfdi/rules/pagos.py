@@ -12,7 +12,7 @@ from lxml import etree
 
 from .. import catalogs as cat
 from . import values as v
-from .context import Ctx, P
+from .context import C, Ctx, P
 from .pagos_impuestos import impuestos_dr, impuestos_p, totales
 
 R = "/Comprobante"
@@ -79,10 +79,11 @@ def check_pago_header(c: Ctx) -> None:
         return
     el = c.conceptos[0]
     cp = f"{R}/Conceptos/Concepto[1]"
-    if any(isinstance(k.tag, str) for k in el):
+    if any(isinstance(k.tag, str) and k.tag != C + "ACuentaTerceros" for k in el):
         c.err(
             "CRP20112",
-            "El concepto de un CFDI de pago no debe tener nodos hijo (impuestos, partes, etc.).",
+            "El concepto de un CFDI de pago no debe tener nodos hijo (impuestos, partes, etc.); "
+            "solo se admite ACuentaTerceros.",
             cp,
         )
     ca = el.attrib
@@ -164,7 +165,9 @@ def check_pagos(c: Ctx) -> None:
                 f"MonedaP es MXN, así que TipoCambioP debe ser 1; se encontró {tc_raw!r}.",
                 f"{p}/@TipoCambioP",
             )
-        tc = v.dec(tc_raw) if tc_raw is not None and v.decimal6_pos(tc_raw) else ONE
+        tc = v.dec(tc_raw) if tc_raw is not None else None
+        if tc is None or tc <= 0:
+            tc = ONE  # already reported as malformed; convert as if in MXN
         monto_raw, monto = a.get("Monto", ""), c.amount(a, "Monto")
         if monto is not None:
             if monto <= 0:
@@ -235,7 +238,7 @@ def _cuentas(c: Ctx, a: etree._Attrib, forma: str, p: str) -> None:
 
 def _doctos(
     c: Ctx,
-    pago,
+    pago: etree._Element,
     moneda_p: str,
     p: str,
     want_t: dict,
@@ -271,7 +274,9 @@ def _doctos(
                 f"debe ser 1; se encontró {eq_raw!r}.",
                 f"{dp}/@EquivalenciaDR",
             )
-        eq = v.dec(eq_raw) if eq_raw and v.decimal10_pos(eq_raw) else ONE
+        eq = v.dec(eq_raw) if eq_raw else None
+        if eq is None or eq <= 0:
+            eq = ONE  # already reported as malformed; avoid dividing by it
         ant, pag, ins = (c.amount(a, k) for k in ("ImpSaldoAnt", "ImpPagado", "ImpSaldoInsoluto"))
         for code_pos, code_dec, name, val in (
             ("CRP20239", "CRP20240", "ImpSaldoAnt", ant),

@@ -3,6 +3,7 @@ complement, all recomputed from the documents (CRP20201–CRP20211, CRP20248–C
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from lxml import etree
@@ -14,16 +15,25 @@ from .context import Ctx, P
 
 ZERO = Decimal(0)
 PP = "/Comprobante/Complemento/Pagos"
+# Which attribute of pago20:Totales sums each tax.
+_RET_TOTAL = {
+    "001": "TotalRetencionesISR",
+    "002": "TotalRetencionesIVA",
+    "003": "TotalRetencionesIEPS",
+}
+_IVA_TOTAL = {Decimal("0.16"): "IVA16", Decimal("0.08"): "IVA8", ZERO: "IVA0"}
 
 
 def impuestos_dr(
     c: Ctx,
-    imp,
+    imp: etree._Element,
     dp: str,
     eq: Decimal,
     want_t: dict,
     want_r: dict,
 ) -> None:
+    """Check each RetencionDR/TrasladoDR and accumulate it, ÷ EquivalenciaDR, into the
+    payment-level sums that ImpuestosP must match."""
     rets = imp.findall(f"{P}RetencionesDR/{P}RetencionDR")
     tras = imp.findall(f"{P}TrasladosDR/{P}TrasladoDR")
     if not rets and not tras:
@@ -64,10 +74,10 @@ def impuestos_dr(
 
 def impuestos_p(
     c: Ctx,
-    pago,
+    pago: etree._Element,
     p: str,
     tc: Decimal,
-    add,
+    add: Callable[[str, Decimal], None],
     want_t: dict,
     want_r: dict,
 ) -> None:
@@ -98,11 +108,7 @@ def impuestos_p(
                 f"{rp}/@ImporteP",
             )
             add(
-                {
-                    "001": "TotalRetencionesISR",
-                    "002": "TotalRetencionesIVA",
-                    "003": "TotalRetencionesIEPS",
-                }.get(key, "?"),
+                _RET_TOTAL.get(key, "?"),
                 got * tc,
             )
     for key in want_r.keys() - seen_r:
@@ -167,7 +173,7 @@ def impuestos_p(
             )
         if key[0] == "002" and base is not None:
             suffix = (
-                {Decimal("0.16"): "IVA16", Decimal("0.08"): "IVA8", ZERO: "IVA0"}.get(tasa)
+                _IVA_TOTAL.get(tasa)
                 if factor == "Tasa"
                 else ("IVAExento" if factor == "Exento" else None)
             )
@@ -197,6 +203,29 @@ def _close(
         )
 
 
+_FAMILIES = (
+    (
+        "CRP20264",
+        ("TotalRetencionesIVA", "TotalRetencionesISR", "TotalRetencionesIEPS"),
+        "impuestos retenidos",
+    ),
+    (
+        "CRP20267",
+        (
+            "TotalTrasladosBaseIVA16",
+            "TotalTrasladosBaseIVA8",
+            "TotalTrasladosBaseIVA0",
+            "TotalTrasladosBaseIVAExento",
+        ),
+        "IVA trasladado",
+    ),
+    (
+        "CRP20273",
+        ("TotalTrasladosImpuestoIVA16", "TotalTrasladosImpuestoIVA8", "TotalTrasladosImpuestoIVA0"),
+        "IVA trasladado a tasa (no exento)",
+    ),
+)
+
 _TOTAL_CODES = {
     "TotalRetencionesIVA": "CRP20201",
     "TotalRetencionesISR": "CRP20202",
@@ -219,12 +248,24 @@ def totales(
     if tot is None:
         return
     a = tot.attrib
+    # When a whole family of totals is missing SAT has one code for it; per-attribute
+    # codes are for the family being partly there.
+    absent_family = set()
+    for code, names, what in _FAMILIES:
+        if any(n in totals for n in names) and not any(n in a for n in names):
+            absent_family.update(names)
+            c.err(
+                code,
+                f"Los pagos tienen {what} pero Totales no registra ninguno de "
+                f"{', '.join(names)}; registre los que correspondan (en MXN).",
+                f"{PP}/Totales",
+            )
     for name, code in _TOTAL_CODES.items():
         raw = a.get(name)
         exp = totals.get(name)
         path = f"{PP}/Totales/@{name}"
         if raw is None:
-            if exp is not None and name != "MontoTotalPagos":
+            if exp is not None and name != "MontoTotalPagos" and name not in absent_family:
                 c.err(
                     code,
                     f"Falta {name} en Totales; con los pagos registrados debe ser "

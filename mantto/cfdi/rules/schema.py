@@ -84,7 +84,7 @@ UNB = 1 << 30
 IMPORTE = "un importe con hasta 6 decimales, sin signo ni separador de miles (p. ej. 1160.00)"
 IMPORTE_MXN = "un importe con hasta 2 decimales (p. ej. 1160.00)"
 RFC = "un RFC de 12 o 13 caracteres en mayúsculas (p. ej. AAA010101AAA)"
-FECHA = "una fecha y hora AAAA-MM-DDThh:mm:ss, sin zona horaria"
+FECHA = "una fecha y hora reales con formato AAAA-MM-DDThh:mm:ss, sin zona horaria"
 UUID = "un UUID de 36 caracteres (8-4-4-4-12)"
 
 

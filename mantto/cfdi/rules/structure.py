@@ -34,24 +34,33 @@ def _is_blank(t: str | None) -> bool:
     return not t or t.isspace()
 
 
-def node_path(el: etree._Element) -> str:
+class _Out(list):
+    """Findings plus the position of each repeated element, recorded while walking so a
+    path like Concepto[9000] costs a dict lookup, not a scan of the siblings."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pos: dict[etree._Element, int] = {}
+
+
+def node_path(el: etree._Element, out: list[Finding] | None = None) -> str:
     """XPath-like location of ``el`` ("/Comprobante/Conceptos/Concepto[2]"), computed only
     when a finding needs it so the valid path costs nothing."""
+    pos = out.pos if isinstance(out, _Out) else {}
     parts = []
     while el is not None:
-        parent = el.getparent()
         name = _local(el.tag) if isinstance(el.tag, str) else "?"
-        if parent is not None:
-            same = [k for k in parent if k.tag == el.tag]
-            if len(same) > 1:
-                name += f"[{same.index(el) + 1}]"
+        if el in pos:
+            name += f"[{pos[el]}]"
         parts.append(name)
-        el = parent
+        el = el.getparent()
     return "/" + "/".join(reversed(parts))
 
 
 def check_structure(root: etree._Element, out: list[Finding]) -> None:
-    _walk(root, COMPROBANTE, out)
+    found = _Out()
+    _walk(root, COMPROBANTE, found)
+    out.extend(found)
 
 
 def _walk(el: etree._Element, spec: Elem, out: list[Finding]) -> None:
@@ -63,7 +72,7 @@ def _walk(el: etree._Element, spec: Elem, out: list[Finding]) -> None:
                 "MANTTO-XSD-TEXT",
                 f"El nodo {spec.name} contiene texto ({text.strip()[:40]!r}); en un CFDI los datos "
                 "van en atributos. Elimine ese texto.",
-                node_path(el),
+                node_path(el, out),
             )
         )
     kids = []
@@ -74,7 +83,7 @@ def _walk(el: etree._Element, spec: Elem, out: list[Finding]) -> None:
                 error(
                     "MANTTO-XSD-TEXT",
                     f"Hay texto suelto dentro del nodo {spec.name} ({tail.strip()[:40]!r}).",
-                    node_path(el),
+                    node_path(el, out),
                 )
             )
         if isinstance(child.tag, str):  # comments and processing instructions are allowed
@@ -96,7 +105,7 @@ def _check_attrs(el: etree._Element, spec: Elem, out: list[Finding]) -> None:
                         "MANTTO-XSD-ATTR-UNKNOWN",
                         f"El atributo {_local(name)} no existe en el nodo {spec.name} según el "
                         "esquema del SAT; elimínelo (o revise mayúsculas y acentos del nombre).",
-                        f"{node_path(el)}/@{_local(name)}",
+                        f"{node_path(el, out)}/@{_local(name)}",
                     )
                 )
             continue
@@ -113,7 +122,7 @@ def _check_attrs(el: etree._Element, spec: Elem, out: list[Finding]) -> None:
                         "MANTTO-XSD-ATTR-REQUIRED",
                         f"Falta el atributo obligatorio {name} en el nodo {spec.name}; debe "
                         f"contener {a.hint}.",
-                        f"{node_path(el)}/@{name}",
+                        f"{node_path(el, out)}/@{name}",
                     )
                 )
 
@@ -137,7 +146,7 @@ def _slow(
                 f"El atributo {name} del nodo {spec.name} tiene el valor {value[:60]!r}, que no "
                 f"existe en el catálogo {_catalog_name(a)} "
                 "del SAT. Use una clave vigente del catálogo.",
-                f"{node_path(el)}/@{name}",
+                f"{node_path(el, out)}/@{name}",
             )
         )
         return
@@ -147,7 +156,7 @@ def _slow(
                 a.code or "MANTTO-XSD-VALUE",
                 f"El atributo {name} del nodo {spec.name} tiene el valor {value[:60]!r}, que no "
                 f"cumple el formato del SAT: debe ser {a.hint}.",
-                f"{node_path(el)}/@{name}",
+                f"{node_path(el, out)}/@{name}",
             )
         )
 
@@ -158,6 +167,8 @@ def _match_children(el: etree._Element, kids: list, spec: Elem, out: list[Findin
         count = 0
         while i < n and kids[i].tag == qname and count < hi:
             count += 1
+            if hi > 1:
+                out.pos[kids[i]] = count  # type: ignore[attr-defined]
             if child_spec is not None:
                 _walk(kids[i], child_spec, out)
             else:
@@ -170,7 +181,7 @@ def _match_children(el: etree._Element, kids: list, spec: Elem, out: list[Findin
                     f"Falta el nodo obligatorio {local} dentro de {spec.name} (o está fuera del "
                     "orden "
                     "que exige el esquema del SAT).",
-                    f"{node_path(el)}/{local}",
+                    f"{node_path(el, out)}/{local}",
                 )
             )
     if i < n:
@@ -187,7 +198,7 @@ def _match_children(el: etree._Element, kids: list, spec: Elem, out: list[Findin
                 f"El nodo {_local(tag)} no se permite en esa posición dentro de {spec.name}: "
                 "sobra, está repetido o está fuera del orden que exige el esquema del SAT."
             )
-        out.append(error("MANTTO-XSD-ELEMENT-UNEXPECTED", msg, node_path(extra)))
+        out.append(error("MANTTO-XSD-ELEMENT-UNEXPECTED", msg, node_path(extra, out)))
 
 
 def spec_ns(spec: Elem) -> str:
@@ -196,7 +207,7 @@ def spec_ns(spec: Elem) -> str:
 
 def _any_content(el: etree._Element, local: str, out: list[Finding]) -> None:
     """xs:any containers: Complemento, Addenda and ComplementoConcepto."""
-    path = node_path(el)
+    path = node_path(el, out)
     if el.attrib:
         out.append(
             error(

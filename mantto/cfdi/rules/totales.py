@@ -113,8 +113,15 @@ def _impuestos_globales(c: Ctx, s: Sums) -> tuple[Decimal, Decimal]:
                 p,
             )
         return ZERO, ZERO
-    if c.tipo in ("T", "P"):
-        c.err("CFDI40201", f"En un CFDI tipo {c.tipo} no debe existir el nodo Impuestos.", p)
+    if c.tipo == "T":
+        c.err("CFDI40201", "En un CFDI tipo T no debe existir el nodo Impuestos.", p)
+    elif c.tipo == "P":
+        c.err(
+            "CRP20123",
+            "En un CFDI de pago no debe existir el nodo Impuestos del "
+            "comprobante; los impuestos pagados van en el complemento (ImpuestosP).",
+            p,
+        )
     a = imp.attrib
     rets = imp.findall(f"{C}Retenciones/{C}Retencion")
     tras = imp.findall(f"{C}Traslados/{C}Traslado")

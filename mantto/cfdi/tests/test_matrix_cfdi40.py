@@ -210,3 +210,12 @@ def test_it_accepts_a_unit_price_rounded_from_the_amount():
     doc = invoice(conceptos=[Concepto(cantidad="3", valor_unitario="333.33")])
     doc = edit(doc, put(C1, Importe="1000.00"))
     assert "MANTTO-CONCEPTO-IMPORTE" not in codes(doc)
+
+
+def test_it_reports_informacion_global_without_publico_en_general_as_cfdi40130():
+    doc = edit(
+        invoice(),
+        add(".", '<cfdi:InformacionGlobal Periodicidad="04" Meses="01" Año="2026"/>', index=0),
+    )
+    assert "CFDI40130" in codes(doc)
+    assert "CFDI40130" in codes(edit(info_global(), put(".", TipoDeComprobante="E")))

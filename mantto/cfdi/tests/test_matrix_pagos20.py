@@ -62,6 +62,9 @@ CASES: dict[str, object] = {
     "CRP20120": lambda: edit(payment(), put(C1, Importe="1")),
     "CRP20121": lambda: edit(payment(), put(C1, Descuento="0")),
     "CRP20122": lambda: edit(payment(), put(C1, ObjetoImp="02")),
+    "CRP20123": lambda: edit(
+        payment(), add(".", '<cfdi:Impuestos TotalImpuestosTrasladados="0"/>', index=3)
+    ),
     "CRP20201": lambda: edit(ret(), put(TOT, TotalRetencionesIVA="400.00")),
     "CRP20202": lambda: edit(payment(), put(TOT, TotalRetencionesISR="1.00")),
     "CRP20203": lambda: edit(payment(), put(TOT, TotalRetencionesIEPS="1.00")),
@@ -139,6 +142,9 @@ CASES: dict[str, object] = {
     "CRP20260": lambda: edit(payment(), put(TDR, TasaOCuotaDR="0.170000")),
     "CRP20261": lambda: edit(payment(), put(TDR, ImporteDR="1.00")),
     "CRP20262": lambda: edit(ret(), put(RP, ImpuestoP="004")),
+    "CRP20264": lambda: edit(ret(), put(TOT, TotalRetencionesIVA=None)),
+    "CRP20267": lambda: edit(payment(), put(TOT, TotalTrasladosBaseIVA16=None)),
+    "CRP20273": lambda: edit(payment(), put(TOT, TotalTrasladosImpuestoIVA16=None)),
     "CRP20263": lambda: edit(ret(), dup(RP)),
     "CRP20265": lambda: edit(ret(), put(RP, ImporteP="1.00")),
     "CRP20266": lambda: edit(exento(), put(TP, TasaOCuotaP="0.160000")),
@@ -191,3 +197,17 @@ def test_it_requires_cp01_on_payments():
 
 def test_it_accepts_an_invoice_with_retenciones_as_payment_source():
     assert codes(invoice(conceptos=[Concepto(retenciones=[("001", "0.100000")])])) == []
+
+
+def test_it_accepts_acuentaterceros_in_the_payment_concept():
+    doc = edit(
+        payment(),
+        add(
+            C1,
+            '<cfdi:ACuentaTerceros RfcACuentaTerceros="AAA010101AAA" '
+            'NombreACuentaTerceros="TERCERO" '
+            'RegimenFiscalACuentaTerceros="601" '
+            'DomicilioFiscalACuentaTerceros="06600"/>',
+        ),
+    )
+    assert "CRP20112" not in codes(doc)

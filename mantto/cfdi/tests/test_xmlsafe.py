@@ -7,6 +7,8 @@ import time
 from unittest import mock
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mantto.cfdi import testing, xmlsafe
 from mantto.cfdi.validate import validate
@@ -132,3 +134,67 @@ def test_it_accepts_bytearray_and_rejects_text():
     doc = testing.make_invoice(sign=False, stamp=False)
     assert xmlsafe.parse(bytearray(doc))[0] is not None
     assert xmlsafe.parse(doc.decode())[1][0].code == "MANTTO-XML-TYPE"  # type: ignore[arg-type]
+
+
+def test_it_stays_fast_on_a_huge_document_full_of_errors():
+    from cfdi_rulekit import findings
+
+    doc = testing.make_invoice(sign=False, stamp=False)
+    head, rest = doc.split(b"<cfdi:Conceptos>", 1)
+    concepto = (
+        b'<cfdi:Concepto ClaveProdServ="X" Cantidad="-1" ClaveUnidad="?" '
+        b'Descripcion="" ValorUnitario="a" Importe="b" ObjetoImp="9"/>'
+    )
+    n = 1_900_000 // len(concepto)
+    huge = (
+        head
+        + b"<cfdi:Conceptos>"
+        + concepto * n
+        + b"</cfdi:Conceptos>"
+        + rest.split(b"</cfdi:Conceptos>", 1)[1]
+    )
+    assert len(huge) < xmlsafe.DEFAULT_MAX_BYTES
+    start = time.perf_counter()
+    found = findings(huge)
+    assert time.perf_counter() - start < 10
+    assert len(found) >= n * 5
+    assert found[-1].path.startswith("/Comprobante")
+    assert any(f.path == f"/Comprobante/Conceptos/Concepto[{n}]/@ClaveProdServ" for f in found)
+
+
+def test_it_never_reads_a_file_named_by_the_document(tmp_path):
+    secret = tmp_path / "secreto.txt"
+    secret.write_text("SECRETO-1234")
+    uri = secret.as_uri()
+    attacks = [
+        f'<!DOCTYPE a [<!ENTITY x SYSTEM "{uri}">]><a>&x;</a>',
+        f'<!DOCTYPE a SYSTEM "{uri}"><a/>',
+        f'<a xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="{uri}" '
+        'parse="text"/></a>',
+        f'<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" '
+        f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        f'xsi:schemaLocation="http://www.sat.gob.mx/cfd/4 {uri}" Version="4.0"/>',
+    ]
+    for xml in attacks:
+        report = validate(xml.encode())
+        assert "SECRETO" not in repr(report.as_dict())
+    # Even the bare parser, fed the entity directly, must not expand it.
+    from lxml import etree
+
+    root = etree.fromstring(attacks[0].encode(), xmlsafe._parser())
+    assert "SECRETO" not in etree.tostring(root).decode()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_it_never_raises_on_corrupted_documents(data):
+    doc = bytearray(_VALID)
+    for _ in range(data.draw(st.integers(1, 8))):
+        i = data.draw(st.integers(0, len(doc) - 1))
+        doc[i] = data.draw(st.integers(0, 255))
+    report = validate(bytes(doc), unstamped=True)
+    assert isinstance(report.valid, bool)
+    assert all(f.code != "MANTTO-INTERNO" for f in report.findings)
+
+
+_VALID = testing.make_payment(stamp=False)

@@ -182,7 +182,7 @@ def corpus() -> list[bytes]:
     docs: list[bytes] = []
     for base in bases():
         docs.append(base)
-        docs.extend(mutations(base, rnd, 300))
+        docs.extend(mutations(base, rnd, 240))
     return docs
 
 
@@ -202,7 +202,7 @@ def test_it_agrees_with_sat_xsd_on_valid_and_mutated_documents(xsd: etree.XMLSch
             invalid_seen += 1
             if not ours:
                 disagreements.append(("xsd-invalid", str(xsd.error_log.last_error), doc))
-    assert valid_seen >= 100 and invalid_seen >= 500, (valid_seen, invalid_seen)
+    assert valid_seen >= 100 and invalid_seen >= 400, (valid_seen, invalid_seen)
     assert not disagreements, [(k, why, d[:0]) for k, why, d in disagreements[:5]] + [
         d[1] for d in disagreements[:20]
     ]

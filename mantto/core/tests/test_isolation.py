@@ -52,6 +52,7 @@ class Case:
 def build_objects(cls: type[IsolationMatrixTest]) -> None:
     """Objects the URLs point at, all of the owner's supplier."""
     _build_service_objects(cls)
+    _build_invoice_objects(cls)
 
 
 def _build_service_objects(cls) -> None:
@@ -60,6 +61,7 @@ def _build_service_objects(cls) -> None:
     from decimal import Decimal
 
     from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
 
     from mantto.fleet.models import Client, Vehicle
     from mantto.services.models import (
@@ -111,7 +113,11 @@ def _build_service_objects(cls) -> None:
         sha256="0" * 64,
         created=now,
     )
-    cls.attachment.file.save("x", ContentFile(b"%PDF-1.4\n"), save=False)
+    # A fixed name, so repeated runs do not pile files up in MEDIA_ROOT.
+    name = "servicios/matriz-de-aislamiento.pdf"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(b"%PDF-1.4\n"))
+    cls.attachment.file.name = name
     cls.attachment.save()
     cls.survey_token = "matriz-token-de-encuesta"
     Survey.objects.create(
@@ -120,6 +126,38 @@ def _build_service_objects(cls) -> None:
     cls.price = ReferencePrice.objects.create(
         key="FILTRO", description="Filtro", kind="refaccion", unit_price=Decimal("100")
     )
+
+
+def _build_invoice_objects(cls) -> None:
+    """A CFDI of the owner's supplier waiting for Enviar, and one sent to Finanzas."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from mantto.invoicing.models import ReceivedDocument
+
+    cls.batch = uuid.uuid4()
+    docs = []
+    for state in ("por_enviar", "enviada"):
+        doc = ReceivedDocument(
+            supplier=cls.supplier, batch=cls.batch, kind="P", state=state, xml_name="p.xml",
+            xml_size=4, sha256="0" * 64, uuid=str(uuid.uuid4()).upper(), total=0,
+            uploaded_by=cls.owner, uploaded_at=timezone.now(), sent_at=timezone.now(),
+        )  # fmt: skip
+        doc.xml_file.save("x.xml", ContentFile(b"<a/>"), save=False)
+        doc.save()
+        docs.append(doc)
+    cls.invoice_doc, cls.sent_doc = docs
+
+
+def _doc(name: str, *args) -> Callable:
+    return lambda t: reverse(name, args=[t.invoice_doc.code, *args])
+
+
+def _taller(ok: int = 200, outsider: int | None = None) -> dict[str, int]:
+    """Workshop screens: taller users only (403 for staff)."""
+    return expect(403, owner=ok, colleague=ok, outsider=ok if outsider is None else outsider)
 
 
 def _srv(name: str) -> Callable:
@@ -195,7 +233,7 @@ MATRIX: dict[str, list[Case]] = {
     "services:detail": [Case(_srv("services:detail"), taller_own())],
     "services:assign": [Case(_srv("services:assign"), _coord())],
     "services:receive": [Case(_srv("services:receive"), expect(302, outsider=404), "post")],
-    "services:quote": [Case(_srv("services:quote"), taller_own(), "get")],
+    "services:quote": [Case(_srv("services:quote"), {**taller_own(), "finanzas": 403})],
     "services:submit_quote": [
         Case(_srv("services:submit_quote"), expect(302, outsider=404), "post")
     ],
@@ -206,7 +244,7 @@ MATRIX: dict[str, list[Case]] = {
     "services:changes": [Case(_srv("services:changes"), _coord(302), "post")],
     "services:progress": [Case(_srv("services:progress"), expect(302, outsider=404), "post")],
     "services:finish": [Case(_srv("services:finish"), expect(302, outsider=404), "post")],
-    "services:deliver": [Case(_srv("services:deliver"), taller_own())],
+    "services:deliver": [Case(_srv("services:deliver"), {**taller_own(), "finanzas": 403})],
     "services:line_delete": [
         Case(
             lambda t: reverse("services:line_delete", args=[t.line.code]),
@@ -237,6 +275,45 @@ MATRIX: dict[str, list[Case]] = {
     "reports:pending_authorizations": [
         Case(lambda t: reverse("reports:pending_authorizations", args=["xlsx"]), expect()),
         Case(lambda t: reverse("reports:pending_authorizations", args=["csv"]), expect()),
+    ],
+    # ---- invoice reception (issue #5) --------------------------------------------------
+    "invoicing:upload": [Case(lambda t: reverse("invoicing:upload"), _taller())],
+    "invoicing:cc_fields": [Case(lambda t: reverse("invoicing:cc_fields"), _taller())],
+    "invoicing:history": [Case(lambda t: reverse("invoicing:history"), _taller())],
+    "invoicing:export": [
+        Case(lambda t: reverse("invoicing:export", args=["csv"]), _taller()),
+        Case(lambda t: reverse("invoicing:export", args=["xlsx"]), _taller()),
+    ],
+    "invoicing:batch": [
+        Case(lambda t: reverse("invoicing:batch", args=[t.batch]), _taller(outsider=404))
+    ],
+    "invoicing:send_batch": [
+        Case(
+            lambda t: reverse("invoicing:send_batch", args=[t.batch]),
+            _taller(302, outsider=404),
+            "post",
+        )
+    ],
+    "invoicing:detail": [Case(_doc("invoicing:detail"), taller_own())],
+    "invoicing:send": [Case(_doc("invoicing:send"), _taller(302, outsider=404), "post")],
+    "invoicing:cost_centre": [
+        Case(_doc("invoicing:cost_centre"), _taller(302, outsider=404), "post")
+    ],
+    "invoicing:print": [Case(_doc("invoicing:print"), taller_own())],
+    "invoicing:download": [
+        Case(_doc("invoicing:download", "xml"), taller_own()),
+        Case(_doc("invoicing:download", "pdf"), expect(404)),
+    ],
+    "invoicing:queue": [
+        Case(lambda t: reverse("invoicing:queue"), staff_only("finanzas", "administrador"))
+    ],
+    "invoicing:decide": [
+        Case(
+            lambda t: reverse("invoicing:decide", args=[t.sent_doc.code]),
+            expect(403, finanzas=302, administrador=302),
+            "post",
+            {"decision": "aceptar"},
+        )
     ],
 }
 

@@ -6,85 +6,164 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Client',
+            name="Client",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=254, unique=True, verbose_name='nombre')),
-                ('rfc', models.CharField(blank=True, max_length=13, verbose_name='RFC')),
-                ('invoicing_email', models.EmailField(blank=True, max_length=254, verbose_name='correo de facturación electrónica')),
-                ('is_active', models.BooleanField(default=True, verbose_name='activo')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=254, unique=True, verbose_name="nombre")),
+                ("rfc", models.CharField(blank=True, max_length=13, verbose_name="RFC")),
+                (
+                    "invoicing_email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="correo de facturación electrónica"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="activo")),
             ],
             options={
-                'verbose_name': 'cliente',
-                'verbose_name_plural': 'clientes',
-                'ordering': ['name'],
+                "verbose_name": "cliente",
+                "verbose_name_plural": "clientes",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='CostCentre',
+            name="CostCentre",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('key', models.CharField(max_length=30, verbose_name='clave')),
-                ('name', models.CharField(max_length=150, verbose_name='nombre')),
-                ('required_fields', models.JSONField(blank=True, default=list, verbose_name='datos requeridos en factura')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cost_centres', to='fleet.client')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("key", models.CharField(max_length=30, verbose_name="clave")),
+                ("name", models.CharField(max_length=150, verbose_name="nombre")),
+                (
+                    "required_fields",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="datos requeridos en factura"
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cost_centres",
+                        to="fleet.client",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'centro de costos',
-                'verbose_name_plural': 'centros de costos',
-                'ordering': ['client__name', 'key'],
+                "verbose_name": "centro de costos",
+                "verbose_name_plural": "centros de costos",
+                "ordering": ["client__name", "key"],
             },
         ),
         migrations.CreateModel(
-            name='Driver',
+            name="Driver",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=150, verbose_name='nombre')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='correo')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='teléfono')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='drivers', to='fleet.client')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=150, verbose_name="nombre")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="correo")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="teléfono")),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="drivers",
+                        to="fleet.client",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'conductor',
-                'verbose_name_plural': 'conductores',
-                'ordering': ['name'],
+                "verbose_name": "conductor",
+                "verbose_name_plural": "conductores",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Vehicle',
+            name="Vehicle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('plate', models.CharField(max_length=10, unique=True, verbose_name='placas')),
-                ('vin', models.CharField(max_length=17, unique=True, verbose_name='VIN')),
-                ('make', models.CharField(max_length=60, verbose_name='marca')),
-                ('model', models.CharField(max_length=60, verbose_name='modelo')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='año')),
-                ('odometer', models.PositiveIntegerField(default=0, verbose_name='odómetro (km)')),
-                ('status', models.CharField(choices=[('activo', 'Activo'), ('en_servicio', 'En servicio'), ('baja', 'Baja')], default='activo', max_length=12, verbose_name='estado')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='vehicles', to='fleet.client')),
-                ('cost_centre', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='vehicles', to='fleet.costcentre')),
-                ('driver', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='vehicles', to='fleet.driver')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("plate", models.CharField(max_length=10, unique=True, verbose_name="placas")),
+                ("vin", models.CharField(max_length=17, unique=True, verbose_name="VIN")),
+                ("make", models.CharField(max_length=60, verbose_name="marca")),
+                ("model", models.CharField(max_length=60, verbose_name="modelo")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="año")),
+                ("odometer", models.PositiveIntegerField(default=0, verbose_name="odómetro (km)")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("activo", "Activo"),
+                            ("en_servicio", "En servicio"),
+                            ("baja", "Baja"),
+                        ],
+                        default="activo",
+                        max_length=12,
+                        verbose_name="estado",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="vehicles",
+                        to="fleet.client",
+                    ),
+                ),
+                (
+                    "cost_centre",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="vehicles",
+                        to="fleet.costcentre",
+                    ),
+                ),
+                (
+                    "driver",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="vehicles",
+                        to="fleet.driver",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'vehículo',
-                'verbose_name_plural': 'vehículos',
-                'ordering': ['plate'],
+                "verbose_name": "vehículo",
+                "verbose_name_plural": "vehículos",
+                "ordering": ["plate"],
             },
         ),
         migrations.AddConstraint(
-            model_name='costcentre',
-            constraint=models.UniqueConstraint(fields=('client', 'key'), name='uniq_cc_key'),
+            model_name="costcentre",
+            constraint=models.UniqueConstraint(fields=("client", "key"), name="uniq_cc_key"),
         ),
     ]

@@ -8,79 +8,214 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('services', '0001_initial'),
-        ('suppliers', '0001_initial'),
+        ("services", "0001_initial"),
+        ("suppliers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReceivedDocument',
+            name="ReceivedDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('batch', models.UUIDField(blank=True, db_index=True, null=True)),
-                ('kind', models.CharField(choices=[('I', 'Ingreso (factura)'), ('E', 'Egreso (nota de crédito)'), ('P', 'Pago (complemento)')], max_length=1, verbose_name='tipo')),
-                ('state', models.CharField(choices=[('con_errores', 'Con errores'), ('por_enviar', 'Por enviar'), ('enviada', 'Enviada'), ('aceptada', 'Aceptada'), ('rechazada', 'Rechazada por Finanzas')], max_length=12, verbose_name='estado')),
-                ('typed_authorization', models.CharField(blank=True, max_length=20)),
-                ('typed_ticket', models.CharField(blank=True, max_length=30)),
-                ('cost_centre_data', models.JSONField(blank=True, default=dict)),
-                ('xml_file', models.FileField(max_length=200, upload_to=mantto.invoicing.models.xml_path)),
-                ('xml_name', models.CharField(max_length=200)),
-                ('xml_size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
-                ('pdf_file', models.FileField(blank=True, max_length=200, upload_to=mantto.invoicing.models.pdf_path)),
-                ('pdf_name', models.CharField(blank=True, max_length=200)),
-                ('pdf_sha256', models.CharField(blank=True, max_length=64)),
-                ('uuid', models.CharField(blank=True, db_index=True, max_length=36, verbose_name='UUID')),
-                ('serie', models.CharField(blank=True, max_length=40)),
-                ('folio', models.CharField(blank=True, max_length=60)),
-                ('issued_at', models.CharField(blank=True, max_length=25, verbose_name='fecha de emisión')),
-                ('stamped_at', models.CharField(blank=True, max_length=25, verbose_name='fecha de timbrado')),
-                ('emisor_rfc', models.CharField(blank=True, max_length=13)),
-                ('emisor_nombre', models.CharField(blank=True, max_length=254)),
-                ('emisor_regimen', models.CharField(blank=True, max_length=3)),
-                ('receptor_rfc', models.CharField(blank=True, max_length=13)),
-                ('receptor_nombre', models.CharField(blank=True, max_length=254)),
-                ('receptor_cp', models.CharField(blank=True, max_length=5)),
-                ('receptor_regimen', models.CharField(blank=True, max_length=3)),
-                ('uso_cfdi', models.CharField(blank=True, max_length=4)),
-                ('metodo_pago', models.CharField(blank=True, max_length=3)),
-                ('forma_pago', models.CharField(blank=True, max_length=2)),
-                ('moneda', models.CharField(blank=True, max_length=3)),
-                ('subtotal', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('descuento', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('traslados', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('retenciones', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('total', models.DecimalField(decimal_places=2, max_digits=16, null=True, verbose_name='total')),
-                ('sello_tail', models.CharField(blank=True, max_length=8)),
-                ('conceptos', models.JSONField(blank=True, default=list)),
-                ('relacionados', models.JSONField(blank=True, default=list)),
-                ('authorization_number', models.CharField(blank=True, max_length=20, verbose_name='autorización')),
-                ('ticket', models.CharField(blank=True, max_length=30, verbose_name='ticket')),
-                ('findings', models.JSONField(blank=True, default=list)),
-                ('is_late', models.BooleanField(default=False, verbose_name='fuera de plazo')),
-                ('uploaded_at', models.DateTimeField(verbose_name='cargada')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='enviada')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('rejection_reason', models.TextField(blank=True)),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('related_invoice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='credit_notes', to='invoicing.receiveddocument')),
-                ('sent_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='services.servicerequest', verbose_name='servicio')),
-                ('supplier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='suppliers.supplier')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("batch", models.UUIDField(blank=True, db_index=True, null=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("I", "Ingreso (factura)"),
+                            ("E", "Egreso (nota de crédito)"),
+                            ("P", "Pago (complemento)"),
+                        ],
+                        max_length=1,
+                        verbose_name="tipo",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("con_errores", "Con errores"),
+                            ("por_enviar", "Por enviar"),
+                            ("enviada", "Enviada"),
+                            ("aceptada", "Aceptada"),
+                            ("rechazada", "Rechazada por Finanzas"),
+                        ],
+                        max_length=12,
+                        verbose_name="estado",
+                    ),
+                ),
+                ("typed_authorization", models.CharField(blank=True, max_length=20)),
+                ("typed_ticket", models.CharField(blank=True, max_length=30)),
+                ("cost_centre_data", models.JSONField(blank=True, default=dict)),
+                (
+                    "xml_file",
+                    models.FileField(max_length=200, upload_to=mantto.invoicing.models.xml_path),
+                ),
+                ("xml_name", models.CharField(max_length=200)),
+                ("xml_size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
+                (
+                    "pdf_file",
+                    models.FileField(
+                        blank=True, max_length=200, upload_to=mantto.invoicing.models.pdf_path
+                    ),
+                ),
+                ("pdf_name", models.CharField(blank=True, max_length=200)),
+                ("pdf_sha256", models.CharField(blank=True, max_length=64)),
+                (
+                    "uuid",
+                    models.CharField(blank=True, db_index=True, max_length=36, verbose_name="UUID"),
+                ),
+                ("serie", models.CharField(blank=True, max_length=40)),
+                ("folio", models.CharField(blank=True, max_length=60)),
+                (
+                    "issued_at",
+                    models.CharField(blank=True, max_length=25, verbose_name="fecha de emisión"),
+                ),
+                (
+                    "stamped_at",
+                    models.CharField(blank=True, max_length=25, verbose_name="fecha de timbrado"),
+                ),
+                ("emisor_rfc", models.CharField(blank=True, max_length=13)),
+                ("emisor_nombre", models.CharField(blank=True, max_length=254)),
+                ("emisor_regimen", models.CharField(blank=True, max_length=3)),
+                ("receptor_rfc", models.CharField(blank=True, max_length=13)),
+                ("receptor_nombre", models.CharField(blank=True, max_length=254)),
+                ("receptor_cp", models.CharField(blank=True, max_length=5)),
+                ("receptor_regimen", models.CharField(blank=True, max_length=3)),
+                ("uso_cfdi", models.CharField(blank=True, max_length=4)),
+                ("metodo_pago", models.CharField(blank=True, max_length=3)),
+                ("forma_pago", models.CharField(blank=True, max_length=2)),
+                ("moneda", models.CharField(blank=True, max_length=3)),
+                (
+                    "subtotal",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                (
+                    "descuento",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                (
+                    "traslados",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                (
+                    "retenciones",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                (
+                    "total",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=16, null=True, verbose_name="total"
+                    ),
+                ),
+                ("sello_tail", models.CharField(blank=True, max_length=8)),
+                ("conceptos", models.JSONField(blank=True, default=list)),
+                ("relacionados", models.JSONField(blank=True, default=list)),
+                (
+                    "authorization_number",
+                    models.CharField(blank=True, max_length=20, verbose_name="autorización"),
+                ),
+                ("ticket", models.CharField(blank=True, max_length=30, verbose_name="ticket")),
+                ("findings", models.JSONField(blank=True, default=list)),
+                ("is_late", models.BooleanField(default=False, verbose_name="fuera de plazo")),
+                ("uploaded_at", models.DateTimeField(verbose_name="cargada")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="enviada")),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("rejection_reason", models.TextField(blank=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "related_invoice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credit_notes",
+                        to="invoicing.receiveddocument",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="services.servicerequest",
+                        verbose_name="servicio",
+                    ),
+                ),
+                (
+                    "supplier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="suppliers.supplier",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'CFDI recibido',
-                'verbose_name_plural': 'CFDI recibidos',
-                'ordering': ['-uploaded_at', '-id'],
-                'indexes': [models.Index(fields=['supplier', '-uploaded_at', '-id'], name='doc_supplier_hist'), models.Index(fields=['supplier', 'state', '-uploaded_at'], name='doc_supplier_state'), models.Index(fields=['state', 'sent_at'], name='doc_queue'), models.Index(fields=['authorization_number'], name='doc_authorization')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('state__in', ['enviada', 'aceptada'])), fields=('uuid',), name='uniq_submitted_uuid'), models.UniqueConstraint(condition=models.Q(('kind', 'I'), ('state__in', ['enviada', 'aceptada'])), fields=('service',), name='uniq_submitted_invoice_per_service')],
+                "verbose_name": "CFDI recibido",
+                "verbose_name_plural": "CFDI recibidos",
+                "ordering": ["-uploaded_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["supplier", "-uploaded_at", "-id"], name="doc_supplier_hist"
+                    ),
+                    models.Index(
+                        fields=["supplier", "state", "-uploaded_at"], name="doc_supplier_state"
+                    ),
+                    models.Index(fields=["state", "sent_at"], name="doc_queue"),
+                    models.Index(fields=["authorization_number"], name="doc_authorization"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("state__in", ["enviada", "aceptada"])),
+                        fields=("uuid",),
+                        name="uniq_submitted_uuid",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("kind", "I"), ("state__in", ["enviada", "aceptada"])),
+                        fields=("service",),
+                        name="uniq_submitted_invoice_per_service",
+                    ),
+                ],
             },
         ),
     ]

@@ -27,7 +27,10 @@ from mantto.services.models import QuoteLine, ServiceRequest
 _numbers = count(1)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # The default invoice of mantto.cfdi.testing: 1 × 3,500.00 + 2 × 450.50, IVA 16 %.
-LINES = [("Servicio de mantenimiento preventivo", "1", "3500.00"), ("Balatas delanteras", "2", "450.50")]
+LINES = [
+    ("Servicio de mantenimiento preventivo", "1", "3500.00"),
+    ("Balatas delanteras", "2", "450.50"),
+]
 TOTAL = Decimal("5105.16")
 
 
@@ -116,9 +119,7 @@ class InvoicingTestCase(BaseTestCase):
     def xml(self, service=None, *, supplier=None, aut=None, ticket=None, **kw) -> bytes:
         supplier = supplier or self.supplier
         if service is not None and "addenda" not in kw:
-            kw["addenda"] = addenda(
-                aut or service.authorization_number, ticket or service.ticket
-            )
+            kw["addenda"] = addenda(aut or service.authorization_number, ticket or service.ticket)
         emisor = {"Rfc": supplier.rfc, "Nombre": supplier.name.upper(), **kw.pop("emisor", {})}
         return testing.make_invoice(emisor=emisor, csd=csd(supplier.rfc), **kw)
 

@@ -112,7 +112,6 @@ class ChecksTest(InvoicingTestCase):
         doc = self.upload(self.xml(s), s)
         self.assertEqual(doc.state, State.DRAFT)
         self.assertIn("MANTTO-FACTURA-TARDE", self.codes(doc))
-        self.assertTrue(doc.is_late)
 
     def test_it_compares_the_total_with_the_authorized_amount_line_by_line(self):
         s = self.service()

@@ -20,7 +20,9 @@ class PrintTest(InvoicingTestCase):
     def test_it_builds_sats_verification_url(self):
         sello = etree.fromstring(self.data).get("Sello")
         url = self.doc.sat_verification_url()
-        self.assertTrue(url.startswith("https://verificacfdi.facturaelectronica.sat.gob.mx/default.aspx?"))
+        self.assertTrue(
+            url.startswith("https://verificacfdi.facturaelectronica.sat.gob.mx/default.aspx?")
+        )
         self.assertIn(f"id={self.doc.uuid}", url)
         self.assertIn(f"re={self.supplier.rfc}&rr=AFL010101AB1", url)
         self.assertIn("tt=5105.16", url)

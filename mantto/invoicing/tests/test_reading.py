@@ -54,17 +54,24 @@ class ReadingTest(InvoicingTestCase):
     def test_it_searches_concepts_identification_folio_and_addenda(self):
         places = {
             "descripcion": dict(
-                conceptos=[testing.Concepto(descripcion="Servicio AUT 20000009 Ticket TKT-2026-000009")]
+                conceptos=[
+                    testing.Concepto(descripcion="Servicio AUT 20000009 Ticket TKT-2026-000009")
+                ]
             ),
             "no_identificacion": dict(
-                conceptos=[testing.Concepto(no_identificacion="AUT-20000009"),
-                           testing.Concepto(no_identificacion="TKT-2026-000009")]
+                conceptos=[
+                    testing.Concepto(no_identificacion="AUT-20000009"),
+                    testing.Concepto(no_identificacion="TKT-2026-000009"),
+                ]
             ),  # fmt: skip
-            "serie_folio": dict(Serie="AUT", Folio="20000009", conceptos=[
-                testing.Concepto(descripcion="Servicio Ticket 2026-000009")]),  # fmt: skip
+            "serie_folio": dict(
+                Serie="AUT",
+                Folio="20000009",
+                conceptos=[testing.Concepto(descripcion="Servicio Ticket 2026-000009")],
+            ),  # fmt: skip
             "addenda": dict(
                 addenda='<a:X xmlns:a="urn:x"><a:Autorizacion>20000009</a:Autorizacion>'
-                '<a:Ticket>TKT-2026-000009</a:Ticket></a:X>'
+                "<a:Ticket>TKT-2026-000009</a:Ticket></a:X>"
             ),
         }
         for place, kw in places.items():

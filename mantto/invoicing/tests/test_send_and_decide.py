@@ -140,7 +140,9 @@ class DecideTest(InvoicingTestCase):
 
     def test_it_lets_a_rejected_invoice_be_uploaded_again(self):
         s, doc = self.sent()
-        services.reject_document(self.finanzas, doc, reason="Falta la orden de compra", now=self.now)
+        services.reject_document(
+            self.finanzas, doc, reason="Falta la orden de compra", now=self.now
+        )
         with doc.xml_file.open("rb") as fh:
             again = self.upload(fh.read(), s)
         self.assertEqual(again.state, State.DRAFT, again.findings)
@@ -176,7 +178,14 @@ class CreditNoteTest(InvoicingTestCase):
 
     def test_it_cannot_exceed_its_invoice(self):
         invoice = self.accepted_invoice()
-        big = [testing.Concepto(valor_unitario="5000.00", clave_prod_serv="84111506", clave_unidad="ACT", unidad=None)]
+        big = [
+            testing.Concepto(
+                valor_unitario="5000.00",
+                clave_prod_serv="84111506",
+                clave_unidad="ACT",
+                unidad=None,
+            )
+        ]
         note = self.upload(self.credit_note_xml(invoice.uuid, conceptos=big), kind="E")
         self.assertIn("MANTTO-NC-EXCEDE", self.error_codes(note))
 
@@ -202,7 +211,9 @@ class CreditNoteTest(InvoicingTestCase):
 class PaymentComplementTest(InvoicingTestCase):
     def test_it_checks_and_stores_a_complement_without_matching_it(self):
         invoice = self.accepted_invoice()
-        doc = self.upload(self.payment_xml(invoice.uuid, base="4401.00"), kind="P", cost_centre_data={})
+        doc = self.upload(
+            self.payment_xml(invoice.uuid, base="4401.00"), kind="P", cost_centre_data={}
+        )
         self.assertEqual(doc.state, State.DRAFT, doc.findings)
         self.assertIn("MANTTO-PAGO-SIN-CONCILIAR", self.codes(doc))
         services.send_document(self.owner, doc, now=self.now)

@@ -57,12 +57,16 @@ class UploadViewTest(InvoicingTestCase):
 
     def test_it_shows_the_cost_centre_fields_of_the_typed_authorization(self):
         s = self.service()
-        r = self.client.get(reverse("invoicing:cc_fields"), {"authorization": s.authorization_number})
+        r = self.client.get(
+            reverse("invoicing:cc_fields"), {"authorization": s.authorization_number}
+        )
         self.assertContains(r, "cc_orden_compra")
         r = self.client.get(reverse("invoicing:cc_fields"), {"authorization": "123456"})
         self.assertContains(r, "MANTTO-AUT-6D")
         theirs = self.service(self.other_supplier)
-        r = self.client.get(reverse("invoicing:cc_fields"), {"authorization": theirs.authorization_number})
+        r = self.client.get(
+            reverse("invoicing:cc_fields"), {"authorization": theirs.authorization_number}
+        )
         self.assertNotContains(r, "cc_orden_compra")
 
     def test_it_gives_each_file_of_a_batch_its_own_verdict(self):
@@ -81,7 +85,12 @@ class UploadViewTest(InvoicingTestCase):
             cc_orden_compra="OC-123456",
         )
         self.assertEqual(r.status_code, 200)
-        for text in ("MANTTO-XML-MALFORMED", "MANTTO-PDF-SIN-XML", "MANTTO-ARCHIVO-TIPO", "MANTTO-AUT-NO-EXISTE"):
+        for text in (
+            "MANTTO-XML-MALFORMED",
+            "MANTTO-PDF-SIN-XML",
+            "MANTTO-ARCHIVO-TIPO",
+            "MANTTO-AUT-NO-EXISTE",
+        ):
             self.assertContains(r, text)
         self.assertContains(r, "Lista para enviar", count=2)
         docs = ReceivedDocument.objects.order_by("xml_name")
@@ -113,7 +122,9 @@ class UploadViewTest(InvoicingTestCase):
     def test_it_refuses_a_50_mb_file_without_keeping_it(self):
         s = self.service()
         big = b"<" + b"x" * (50 * 1024 * 1024)
-        r = self.post([file("enorme.xml", big), file("b.xml", self.xml(s))], cc_orden_compra="OC-123456")
+        r = self.post(
+            [file("enorme.xml", big), file("b.xml", self.xml(s))], cc_orden_compra="OC-123456"
+        )
         self.assertContains(r, "MANTTO-ARCHIVO-GRANDE")
         self.assertContains(r, "enorme.xml")
         self.assertEqual(ReceivedDocument.objects.get().xml_name, "b.xml")

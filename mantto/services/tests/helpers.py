@@ -15,6 +15,7 @@ from PIL import Image
 
 from mantto.core.testing import BaseTestCase
 from mantto.fleet.models import Client, CostCentre, Driver, Vehicle
+from mantto.services import authorization as auth
 from mantto.services import delivery
 from mantto.services import services as svc
 from mantto.services.models import ReferencePrice, ServiceRequest
@@ -148,7 +149,7 @@ class ServiceTestCase(BaseTestCase):
 
     def authorized(self, now=NOW, **kw) -> ServiceRequest:
         s = self.quoted(now, **kw)
-        return svc.authorize_service(self.coordinador, s, now=now + timedelta(hours=3))
+        return auth.authorize_service(self.coordinador, s, now=now + timedelta(hours=3))
 
     def finished(self, now=NOW, **kw) -> ServiceRequest:
         s = self.authorized(now, **kw)

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from mantto.audit.models import AuditEntry
 from mantto.core.errors import DomainError
 from mantto.notifications.models import OutboxEmail
+from mantto.services import authorization as auth
 from mantto.services import services as svc
 from mantto.services.models import AUTHORIZATION_START, ServiceRequest
 from mantto.services.tests.helpers import NOW, ServiceTestCase
@@ -18,7 +19,7 @@ LATER = NOW + timedelta(hours=3)
 class AuthorizeTestCase(ServiceTestCase):
     def test_it_authorizes_every_line_with_an_8_digit_number(self):
         s = self.quoted()
-        s = svc.authorize_service(self.coordinador, s, now=LATER)
+        s = auth.authorize_service(self.coordinador, s, now=LATER)
         self.assertEqual(s.state, ServiceRequest.State.AUTHORIZED)
         self.assertEqual(s.authorization_number, AUTHORIZATION_START)
         self.assertGreaterEqual(len(str(s.authorization_number)), 8)
@@ -53,7 +54,7 @@ class AuthorizeTestCase(ServiceTestCase):
     def test_it_authorizes_some_lines_only(self):
         s = self.quoted()
         labour = s.lines.get(kind="mano_obra")
-        s = svc.authorize_service(self.coordinador, s, line_codes=[labour.code], now=LATER)
+        s = auth.authorize_service(self.coordinador, s, line_codes=[labour.code], now=LATER)
         self.assertEqual(list(s.authorized_lines()), [labour])
         self.assertEqual(s.authorized_amount, Decimal("754.00"))
         self.assertIn(
@@ -65,15 +66,15 @@ class AuthorizeTestCase(ServiceTestCase):
         other = self.quoted()
         for codes in ([], [other.lines.first().code]):
             with self.assertRaises(DomainError) as ctx:
-                svc.authorize_service(self.coordinador, s, line_codes=codes, now=LATER)
+                auth.authorize_service(self.coordinador, s, line_codes=codes, now=LATER)
             self.assertEqual(ctx.exception.code, "MANTTO-AUT-LINES")
 
     def test_it_refuses_to_authorize_twice(self):
         s = self.quoted()
         stale = ServiceRequest.objects.get(pk=s.pk)
-        svc.authorize_service(self.coordinador, s, now=LATER)
+        auth.authorize_service(self.coordinador, s, now=LATER)
         with self.assertRaises(DomainError) as ctx:
-            svc.authorize_service(self.admin, stale, now=LATER)
+            auth.authorize_service(self.admin, stale, now=LATER)
         self.assertEqual(ctx.exception.code, "MANTTO-AUT-TWICE")
         self.assertIn("ya fue autorizado con el número 10000001", ctx.exception.message)
         self.assertEqual(AuditEntry.objects.filter(action="service.authorized").count(), 1)
@@ -81,21 +82,21 @@ class AuthorizeTestCase(ServiceTestCase):
     def test_it_refuses_before_the_quote(self):
         s = self.received()
         with self.assertRaises(DomainError) as ctx:
-            svc.authorize_service(self.coordinador, s, now=LATER)
+            auth.authorize_service(self.coordinador, s, now=LATER)
         self.assertEqual(ctx.exception.code, "MANTTO-SRV-STATE")
 
     def test_it_refuses_workshops_and_finance(self):
         s = self.quoted()
         for user in (self.owner, self.finanzas):
             with self.assertRaises(DomainError) as ctx:
-                svc.authorize_service(user, s, now=LATER)
+                auth.authorize_service(user, s, now=LATER)
             self.assertEqual(ctx.exception.code, "MANTTO-SRV-ROLE")
 
     def test_it_rejects_with_a_reason(self):
         s = self.quoted()
         with self.assertRaises(DomainError):
-            svc.reject_service(self.coordinador, s, reason=" ", now=LATER)
-        s = svc.reject_service(self.coordinador, s, reason="Precio excesivo", now=LATER)
+            auth.reject_service(self.coordinador, s, reason=" ", now=LATER)
+        s = auth.reject_service(self.coordinador, s, reason="Precio excesivo", now=LATER)
         self.assertEqual(s.state, ServiceRequest.State.REJECTED)
         self.assertIsNone(s.authorization_number)
         self.assertEqual(s.authorized_lines().count(), 0)
@@ -104,24 +105,27 @@ class AuthorizeTestCase(ServiceTestCase):
         self.assertIn("Precio excesivo", email.body_text)
         self.assertIn("Precio excesivo", email.body_html)
         with self.assertRaises(DomainError) as ctx:
-            svc.authorize_service(self.coordinador, s, now=LATER)
+            auth.authorize_service(self.coordinador, s, now=LATER)
         self.assertEqual(ctx.exception.code, "MANTTO-SRV-STATE")
 
     def test_it_sends_back_for_changes_and_authorizes_the_new_quote(self):
         s = self.quoted()
-        s = svc.request_changes(self.coordinador, s, note="Cotiza aceite genérico", now=LATER)
+        s = auth.request_changes(self.coordinador, s, note="Cotiza aceite genérico", now=LATER)
         self.assertEqual(s.state, ServiceRequest.State.CHANGES)
         email = OutboxEmail.objects.get(kind="service-reviewed")
         self.assertIn("Cambios solicitados", email.subject)
         self.assertIn("Cotiza aceite genérico", email.body_html)
         svc.remove_quote_line(self.owner, s.lines.first(), now=LATER)
         s = svc.submit_quote(self.owner, s, diagnosis="Ajustado", now=LATER)
-        s = svc.authorize_service(self.coordinador, s, now=LATER + timedelta(hours=1))
+        s = auth.authorize_service(self.coordinador, s, now=LATER + timedelta(hours=1))
         self.assertEqual(s.authorized_amount, Decimal("754.00"))
 
     def test_it_refuses_rejecting_or_changes_after_authorization(self):
         s = self.authorized()
-        for fn, kw in ((svc.reject_service, {"reason": "x"}), (svc.request_changes, {"note": "x"})):
+        for fn, kw in (
+            (auth.reject_service, {"reason": "x"}),
+            (auth.request_changes, {"note": "x"}),
+        ):
             with self.assertRaises(DomainError) as ctx:
                 fn(self.coordinador, s, now=LATER, **kw)
             self.assertEqual(ctx.exception.code, "MANTTO-AUT-TWICE")

@@ -14,6 +14,7 @@ from mantto.accounts.models import Role, User
 from mantto.audit.models import AuditEntry
 from mantto.core.errors import DomainError
 from mantto.fleet.models import Client, Vehicle
+from mantto.services import authorization as auth
 from mantto.services import services as svc
 from mantto.services.models import Counter, ServiceRequest
 from mantto.suppliers.models import Supplier
@@ -93,7 +94,7 @@ class ConcurrentAuthorizationTestCase(TransactionTestCase):
         s = self.quoted()
         later = NOW + timedelta(hours=2)
         jobs = [
-            (lambda c=c: svc.authorize_service(c, ServiceRequest.objects.get(pk=s.pk), now=later))
+            (lambda c=c: auth.authorize_service(c, ServiceRequest.objects.get(pk=s.pk), now=later))
             for c in self.coords[:2]
         ]
         results = self.run_together(jobs)
@@ -114,7 +115,7 @@ class ConcurrentAuthorizationTestCase(TransactionTestCase):
         services = [self.quoted() for _ in self.coords]
         later = NOW + timedelta(hours=2)
         jobs = [
-            (lambda c=c, s=s: svc.authorize_service(c, s, now=later))
+            (lambda c=c, s=s: auth.authorize_service(c, s, now=later))
             for c, s in zip(self.coords, services, strict=True)
         ]
         results = self.run_together(jobs)

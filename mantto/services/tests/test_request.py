@@ -55,6 +55,11 @@ class RegisterRequestTestCase(ServiceTestCase):
             with self.assertRaises(DomainError):
                 self.requested(odometer=km)
 
+    def test_it_refuses_an_unknown_service_type(self):
+        with self.assertRaises(DomainError) as ctx:
+            self.requested(service_type="spa")
+        self.assertEqual(ctx.exception.code, "MANTTO-SRV-INPUT")
+
     def test_it_refuses_an_empty_symptom(self):
         with self.assertRaises(DomainError) as ctx:
             self.requested(symptom="   ")
