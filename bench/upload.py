@@ -225,7 +225,7 @@ def main() -> None:
     ap.add_argument("--history", type=int, default=100_000)
     ap.add_argument("--requests", type=int, default=60)
     ap.add_argument("--pg", action="store_true", help="PostgreSQL on DATABASE_URL's server")
-    ap.add_argument("--keep", action="store_true", help="keep the SQLite database (profiling)")
+    ap.add_argument("--keep", action="store_true", help="keep the database (profiling)")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="mantto-bench-"))
@@ -306,10 +306,10 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        if args.pg:
+        if args.pg and not args.keep:
             pg_database(pg_base, pg_name, "drop")
-        if args.keep and not args.pg:
-            print(f"base conservada en {tmp}")
+        if args.keep:
+            print(f"base conservada en {pg_url or tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from lxml import etree
 
 from .findings import Finding
-from .rules.context import TFD_TAG, C, P
+from .rules.context import TFD_TAG, C, P, kid, kids
 
 PAGOS_TAG = P + "Pagos"
 
@@ -203,10 +203,10 @@ def fill(report: Report, root: etree._Element) -> None:
 
 
 def _fill_pagos(report: Report, pagos: etree._Element) -> None:
-    tot = pagos.find(P + "Totales")
+    tot = kid(pagos, P + "Totales")
     if tot is not None:
         report.monto_total_pagos = _dec(tot.get("MontoTotalPagos"))
-    for p in pagos.iterfind(P + "Pago"):
+    for p in kids(pagos, P + "Pago"):
         pago = Pago(
             p.get("FechaPago", ""),
             p.get("FormaDePagoP", ""),
@@ -215,7 +215,7 @@ def _fill_pagos(report: Report, pagos: etree._Element) -> None:
             _dec(p.get("Monto")),
             p.get("NumOperacion"),
         )
-        for d in p.iterfind(P + "DoctoRelacionado"):
+        for d in kids(p, P + "DoctoRelacionado"):
             pago.doctos.append(
                 DoctoRelacionado(
                     d.get("IdDocumento", "").upper(),

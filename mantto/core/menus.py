@@ -30,14 +30,16 @@ MENUS = {
         ("invoicing:queue", _("Facturas recibidas")),
         ("core:section", _("Pagos"), "corridas-pago"),
         ("core:section", _("Complementos"), "complementos"),
-        ("core:section", _("Talleres"), "talleres"),
+        ("suppliers:list", _("Talleres")),
         ("audit:list", _("Bitácora")),
     ],
     Role.ADMINISTRADOR: [
         ("core:home", _("Inicio")),
         ("accounts:users", _("Usuarios")),
-        ("core:section", _("Talleres"), "talleres"),
-        ("core:section", _("Flota"), "flota"),
+        ("services:list", _("Solicitudes")),
+        ("suppliers:list", _("Talleres")),
+        ("fleet:vehicles", _("Flota")),
+        ("services:prices", _("Precios")),
         ("core:section", _("Reportes"), "reportes"),
         ("audit:list", _("Bitácora")),
     ],
@@ -45,15 +47,6 @@ MENUS = {
 
 # What each section will hold, shown until its screen exists, so no page is blank.
 SECTIONS = {
-    "facturas": (
-        _("Facturas"),
-        _(
-            "Aquí cargarás el XML de cada factura (y su PDF), indicarás los datos del centro "
-            "de costos y el tipo de comprobante (Ingreso, Egreso o Pago), revisarás el "
-            "resultado y presionarás Enviar. También verás tu historial de envíos."
-        ),
-        (Role.TALLER,),
-    ),
     "correos": (
         _("Correos"),
         _(
@@ -70,31 +63,6 @@ SECTIONS = {
             "por cada factura pagada, antes del día 5 del mes siguiente."
         ),
         (Role.TALLER,),
-    ),
-    "solicitudes": (
-        _("Solicitudes de servicio"),
-        _("Aquí registrarás las llamadas de los conductores y asignarás el taller."),
-        (Role.COORDINADOR, Role.ADMINISTRADOR),
-    ),
-    "autorizaciones": (
-        _("Autorizaciones"),
-        _("Aquí validarás cotizaciones y generarás números de autorización."),
-        (Role.COORDINADOR, Role.ADMINISTRADOR),
-    ),
-    "talleres": (
-        _("Talleres"),
-        _("Aquí verás la red de talleres, sus datos fiscales y su historial."),
-        (Role.COORDINADOR, Role.FINANZAS, Role.ADMINISTRADOR),
-    ),
-    "flota": (
-        _("Flota"),
-        _("Aquí verás clientes, centros de costos, vehículos y conductores."),
-        (Role.COORDINADOR, Role.ADMINISTRADOR),
-    ),
-    "facturas-recibidas": (
-        _("Facturas recibidas"),
-        _("Aquí revisarás las facturas enviadas por los talleres y las aceptarás o rechazarás."),
-        (Role.FINANZAS, Role.ADMINISTRADOR),
     ),
     "corridas-pago": (
         _("Corridas de pago"),

@@ -12,7 +12,7 @@ from lxml import etree
 
 from .. import catalogs as cat
 from . import values as v
-from .context import C, Ctx
+from .context import C, Ctx, grandkids, kid
 
 R = "/Comprobante"
 ZERO = Decimal(0)
@@ -111,7 +111,7 @@ def check_conceptos(c: Ctx) -> Sums:
 
 
 def _concepto_impuestos(c: Ctx, el: etree._Element, i: int, p: str, objeto: str, s: Sums) -> None:
-    imp_el = el.find(C + "Impuestos")
+    imp_el = kid(el, C + "Impuestos")
     if objeto == "02" and imp_el is None:
         c.err(
             "CFDI40171",
@@ -128,8 +128,8 @@ def _concepto_impuestos(c: Ctx, el: etree._Element, i: int, p: str, objeto: str,
         )
     if imp_el is None:
         return
-    traslados = imp_el.findall(f"{C}Traslados/{C}Traslado")
-    retenciones = imp_el.findall(f"{C}Retenciones/{C}Retencion")
+    traslados = grandkids(imp_el, C + "Traslados", C + "Traslado")
+    retenciones = grandkids(imp_el, C + "Retenciones", C + "Retencion")
     if not traslados and not retenciones:
         c.err(
             "CFDI40173",

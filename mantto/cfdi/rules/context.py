@@ -17,6 +17,23 @@ TFD_TAG = "{" + NS_TFD + "}TimbreFiscalDigital"
 PAGOS_TAG = P + "Pagos"
 
 
+def kids(el: etree._Element, tag: str) -> list[etree._Element]:
+    """Children with ``tag``. A plain loop: lxml's find()/findall() go through the
+    ElementPath machinery, which costs more than the whole check of a node."""
+    return [k for k in el if k.tag == tag]
+
+
+def kid(el: etree._Element, tag: str) -> etree._Element | None:
+    for k in el:
+        if k.tag == tag:
+            return k
+    return None
+
+
+def grandkids(el: etree._Element, tag: str, sub: str) -> list[etree._Element]:
+    return [g for k in el if k.tag == tag for g in k if g.tag == sub]
+
+
 class Ctx:
     """Everything the rules need, found in a single walk over the top of the tree."""
 

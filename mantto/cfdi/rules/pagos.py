@@ -12,7 +12,7 @@ from lxml import etree
 
 from .. import catalogs as cat
 from . import values as v
-from .context import C, Ctx, P
+from .context import C, Ctx, P, kid, kids
 from .pagos_impuestos import impuestos_dr, impuestos_p, totales
 
 R = "/Comprobante"
@@ -134,7 +134,7 @@ def check_pagos(c: Ctx) -> None:
         totals[name] = totals.get(name, ZERO) + amount
         terms[name] = terms.get(name, 0) + 1
 
-    for i, pago in enumerate(pagos.iterfind(P + "Pago"), 1):
+    for i, pago in enumerate(kids(pagos, P + "Pago"), 1):
         p = f"{PP}/Pago[{i}]"
         a = pago.attrib
         forma, moneda_p = a.get("FormaDePagoP", ""), a.get("MonedaP", "")
@@ -248,7 +248,7 @@ def _doctos(
     fills ``want_t``/``want_r`` with its taxes converted to the payment's currency."""
     mxn = cat.moneda_decimales()
     total, n, complete = ZERO, 0, True
-    for j, d in enumerate(pago.iterfind(P + "DoctoRelacionado"), 1):
+    for j, d in enumerate(kids(pago, P + "DoctoRelacionado"), 1):
         dp = f"{p}/DoctoRelacionado[{j}]"
         a = d.attrib
         moneda_dr = a.get("MonedaDR", "")
@@ -311,7 +311,7 @@ def _doctos(
             total += pag / eq
             n += 1
         objeto = a.get("ObjetoImpDR", "")
-        imp = d.find(P + "ImpuestosDR")
+        imp = kid(d, P + "ImpuestosDR")
         if objeto == "02" and imp is None:
             c.err(
                 "CRP20246",

@@ -11,7 +11,7 @@ from lxml import etree
 from .. import catalogs as cat
 from . import values as v
 from .conceptos import tax
-from .context import Ctx, P
+from .context import Ctx, P, grandkids, kid
 
 ZERO = Decimal(0)
 PP = "/Comprobante/Complemento/Pagos"
@@ -34,8 +34,8 @@ def impuestos_dr(
 ) -> None:
     """Check each RetencionDR/TrasladoDR and accumulate it, ÷ EquivalenciaDR, into the
     payment-level sums that ImpuestosP must match."""
-    rets = imp.findall(f"{P}RetencionesDR/{P}RetencionDR")
-    tras = imp.findall(f"{P}TrasladosDR/{P}TrasladoDR")
+    rets = grandkids(imp, P + "RetencionesDR", P + "RetencionDR")
+    tras = grandkids(imp, P + "TrasladosDR", P + "TrasladoDR")
     if not rets and not tras:
         c.err(
             "CRP20248",
@@ -85,7 +85,7 @@ def impuestos_p(
     dec_p = cat.moneda_decimales().get(pago.get("MonedaP", ""), 2)
     ip = f"{p}/ImpuestosP"
     seen_r: set[str] = set()
-    for k, r in enumerate(pago.iterfind(f"{P}ImpuestosP/{P}RetencionesP/{P}RetencionP"), 1):
+    for k, r in enumerate(_impuestos_p_nodes(pago, "RetencionesP", "RetencionP"), 1):
         rp, key = f"{ip}/RetencionesP/RetencionP[{k}]", r.get("ImpuestoP", "")
         if key in seen_r:
             c.err(
@@ -119,7 +119,7 @@ def impuestos_p(
             ip,
         )
     seen_t: set[tuple] = set()
-    for k, t in enumerate(pago.iterfind(f"{P}ImpuestosP/{P}TrasladosP/{P}TrasladoP"), 1):
+    for k, t in enumerate(_impuestos_p_nodes(pago, "TrasladosP", "TrasladoP"), 1):
         tp = f"{ip}/TrasladosP/TrasladoP[{k}]"
         factor, tasa_raw = t.get("TipoFactorP", ""), t.get("TasaOCuotaP")
         tasa = v.dec(tasa_raw)
@@ -203,6 +203,11 @@ def _close(
         )
 
 
+def _impuestos_p_nodes(pago: etree._Element, group: str, item: str) -> list[etree._Element]:
+    imp = kid(pago, P + "ImpuestosP")
+    return [] if imp is None else grandkids(imp, P + group, P + item)
+
+
 _FAMILIES = (
     (
         "CRP20264",
@@ -244,7 +249,7 @@ _TOTAL_CODES = {
 def totales(
     c: Ctx, pagos: etree._Element, totals: dict[str, Decimal], terms: dict[str, int]
 ) -> None:
-    tot = pagos.find(P + "Totales")
+    tot = kid(pagos, P + "Totales")
     if tot is None:
         return
     a = tot.attrib

@@ -8,10 +8,11 @@ from decimal import Decimal
 from .. import catalogs as cat
 from . import values as v
 from .conceptos import Sums
-from .context import C, Ctx
+from .context import C, Ctx, grandkids, kid
 
 R = "/Comprobante"
 ZERO = Decimal(0)
+IMPLOCAL = "{http://www.sat.gob.mx/implocal}ImpuestosLocales"
 
 
 def check_totales(c: Ctx, s: Sums) -> None:
@@ -89,13 +90,9 @@ def check_totales(c: Ctx, s: Sums) -> None:
 
 
 def _locales(c: Ctx) -> Decimal:
-    imp = (
-        c.complemento.find("{http://www.sat.gob.mx/implocal}ImpuestosLocales")
-        if c.complemento is not None
-        else None
-    )
-    if imp is None:
+    if IMPLOCAL not in c.complement_tags:
         return ZERO
+    imp = kid(c.complemento, IMPLOCAL)  # type: ignore[arg-type]
     return (v.dec(imp.get("TotaldeTraslados")) or ZERO) - (
         v.dec(imp.get("TotaldeRetenciones")) or ZERO
     )
@@ -123,8 +120,8 @@ def _impuestos_globales(c: Ctx, s: Sums) -> tuple[Decimal, Decimal]:
             p,
         )
     a = imp.attrib
-    rets = imp.findall(f"{C}Retenciones/{C}Retencion")
-    tras = imp.findall(f"{C}Traslados/{C}Traslado")
+    rets = grandkids(imp, C + "Retenciones", C + "Retencion")
+    tras = grandkids(imp, C + "Traslados", C + "Traslado")
     # Retenciones, grouped by Impuesto.
     ret_sum, seen_ret = ZERO, set()
     for j, r in enumerate(rets, 1):

@@ -176,11 +176,10 @@ def _section(key: str) -> Callable:
 MATRIX: dict[str, list[Case]] = {
     "core:home": [Case(lambda t: reverse("core:home"), expect())],
     "core:section": [
-        Case(_section("facturas"), expect(403, owner=200, colleague=200, outsider=200)),
         Case(_section("correos"), expect(403, owner=200, colleague=200, outsider=200)),
         Case(_section("pagos"), expect(403, owner=200, colleague=200, outsider=200)),
-        Case(_section("talleres"), staff_only()),
-        Case(_section("facturas-recibidas"), staff_only("finanzas", "administrador")),
+        Case(_section("complementos"), staff_only("finanzas", "administrador")),
+        Case(_section("reportes"), staff_only()),
         Case(_section("no-existe"), expect(404)),
     ],
     "core:aclaraciones": [Case(lambda t: reverse("core:aclaraciones"), expect())],

@@ -24,8 +24,8 @@ NOW = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)
 
 @unittest.skipUnless(
     connection.vendor == "postgresql",
-    "SQLite serializes every write transaction, so there is no race to test; "
-    "run with DATABASE_URL=postgres://… to exercise SELECT … FOR UPDATE",
+    "necesita PostgreSQL: SQLite serializa las escrituras y la carrera no ocurre "
+    "(DATABASE_URL=postgres://… para probar SELECT … FOR UPDATE)",
 )
 class ConcurrentAuthorizationTestCase(TransactionTestCase):
     def setUp(self):
