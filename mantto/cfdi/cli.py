@@ -2,7 +2,8 @@
 
 Exit status: 0 every file valid, 1 some file invalid or unreadable (reported as a
 ``MANTTO-ARCHIVO-ILEGIBLE`` finding for that file, the others are still checked),
-2 usage error (unknown option, bad --at, no files).
+2 usage error (unknown option, bad --at, no files, --sat-certs/--sat-ca not a folder).
+A --at without offset is Mexico City time, like the CFDI's own Fecha.
 """
 
 from __future__ import annotations
@@ -126,7 +127,11 @@ def _human(path: str, r: Report, out: TextIO) -> None:
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for option, folder in (("--sat-certs", args.sat_certs), ("--sat-ca", args.sat_ca)):
+        if folder is not None and not folder.is_dir():
+            parser.error(f"{option}: {folder} no es una carpeta")
     store = None
     if args.sat_certs is not None:
         from .certs import SatCertStore

@@ -3,7 +3,7 @@ sends the quote back for changes. Same rules and error codes as services.py."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -121,7 +121,20 @@ def authorize_service(
             },
             now=now,
         )
+        schedule_deadline_reminder(service)
     return service
+
+
+def schedule_deadline_reminder(service: ServiceRequest) -> None:
+    """Queue the reminder run for the day it becomes due, so no cron is needed; the
+    daily command remains a safety net. The run is idempotent, extra runs cost nothing."""
+    from mantto.services.tasks import send_deadline_reminders_task
+
+    closes = service.auth_window_closes()
+    if closes is None:
+        return
+    when = closes - timedelta(days=settings.AUTH_REMINDER_DAYS)
+    transaction.on_commit(lambda: send_deadline_reminders_task.using(run_after=when).enqueue())
 
 
 def reject_service(actor, service: ServiceRequest, *, reason: str, now: datetime) -> ServiceRequest:

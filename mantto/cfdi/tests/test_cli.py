@@ -105,6 +105,7 @@ def test_it_reports_a_missing_file_and_goes_on(files):
         ["validate", "--at", "ayer", "x.xml"],
         ["validate"],
         ["validate", "--nope", "x.xml"],
+        ["validate", "--sat-certs", "/no/such/folder", "x.xml"],
         [],
     ],
 )

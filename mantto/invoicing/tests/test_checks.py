@@ -240,3 +240,15 @@ class ChecksTest(InvoicingTestCase):
         s = self.service(authorized_days=25)
         doc = self.upload(self.xml(s), s, now=self.now + timedelta(days=6))
         self.assertIn("MANTTO-AUT-30D", self.error_codes(doc))
+
+    def test_it_stores_nothing_when_saving_fails_half_way(self):
+        from unittest import mock
+
+        s = self.service()
+        with (
+            mock.patch("mantto.invoicing.services.log_action", side_effect=RuntimeError("x")),
+            self.assertRaises(RuntimeError),
+        ):
+            self.upload(self.xml(s), s, pdf_name="f.pdf", pdf_data=b"%PDF-1.4 x")
+        self.assertFalse(ReceivedDocument.objects.exists())
+        self.assertEqual([p for p in self.media.rglob("*") if p.is_file()], [])

@@ -96,6 +96,19 @@ class SendTest(InvoicingTestCase):
         self.assertEqual(doc.state, State.ACCEPTED)
         self.assertEqual(s.invoice_accepted_at, self.now)
 
+    def test_it_leaves_documents_with_warnings_to_finanzas(self):
+        s = self.service()
+        with self.settings(SAT_CERTS_DIR=self.media / "sin-certificados"):
+            from mantto.invoicing import reading
+
+            reading._store.cache_clear()
+            doc = self.upload(self.xml(s), s)
+        self.assertTrue(doc.warnings)
+        with self.settings(INVOICE_AUTO_ACCEPT=True):
+            services.send_document(self.owner, doc, now=self.now)
+        doc.refresh_from_db()
+        self.assertEqual(doc.state, State.SENT)
+
 
 class DecideTest(InvoicingTestCase):
     def sent(self):

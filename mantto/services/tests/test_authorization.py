@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 
@@ -33,6 +34,21 @@ class AuthorizeTestCase(ServiceTestCase):
         self.assertEqual(entry.data["authorization_number"], s.authorization_number)
         self.assertEqual(entry.data["amount"], "1612.40")
         self.assertEqual(entry.supplier_id, self.supplier.pk)
+
+    def test_it_schedules_the_deadline_reminder(self):
+        from django_tasks import default_task_backend
+
+        default_task_backend.clear()
+        s = self.quoted()
+        with self.captureOnCommitCallbacks(execute=True):
+            s = auth.authorize_service(self.coordinador, s, now=LATER)
+        [result] = [
+            r for r in default_task_backend.results if "send_deadline_reminders" in r.task.name
+        ]
+        # Authorized 10/03/2026 15:00 in Mexico City: last day 09/04, the window closes
+        # at 10/04 00:00; the reminder runs AUTH_REMINDER_DAYS (5) before: 05/04 00:00.
+        run_after = result.task.run_after.astimezone(ZoneInfo("America/Mexico_City"))
+        self.assertEqual(run_after.replace(tzinfo=None), datetime(2026, 4, 5, 0, 0))
 
     def test_it_numbers_authorizations_in_sequence(self):
         a = self.authorized()
