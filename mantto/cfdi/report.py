@@ -10,6 +10,7 @@ from lxml import etree
 
 from .findings import Finding
 from .rules.context import TFD_TAG, C, P, kid, kids
+from .rules.values import dec
 
 PAGOS_TAG = P + "Pagos"
 
@@ -118,14 +119,8 @@ def _jsonable(x: object) -> object:
     return x
 
 
-def _dec(v: str | None) -> Decimal | None:
-    if v is None:
-        return None
-    try:
-        d = Decimal(v.strip())
-    except ArithmeticError:
-        return None
-    return d if d.is_finite() else None
+# Same parsing (and cache) as the rules: a value the rules reject shows as None.
+_dec = dec
 
 
 def _int(v: str | None) -> int | None:

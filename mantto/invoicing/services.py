@@ -90,7 +90,7 @@ def upload_document(
         raise too_large(xml_name)
     if pdf_data is not None:
         _check_pdf(pdf_name, pdf_data)
-    parsed = reading.read(xml_data)
+    parsed = reading.read(xml_data, at=now)
     report = parsed.report
     if report.tipo is None:
         first = next((f for f in report.findings if f.is_error), None)

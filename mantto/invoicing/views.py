@@ -22,7 +22,7 @@ from mantto.core.decorators import role_required
 from mantto.core.errors import DomainError
 from mantto.invoicing import archive, exports, printing, services
 from mantto.invoicing.forms import HistoryFilter, LimitedUploadHandler, RejectForm, UploadForm
-from mantto.invoicing.models import Kind, ReceivedDocument, State
+from mantto.invoicing.models import SUBMITTED, Kind, ReceivedDocument, State
 from mantto.services.models import ServiceRequest
 
 TALLER = (Role.TALLER,)
@@ -56,6 +56,7 @@ def _pending_services(user):
             invoice_accepted_at__isnull=True,
             authorization_number__isnull=False,
         )
+        .exclude(documents__kind=Kind.INGRESO, documents__state__in=SUBMITTED)
         .select_related("vehicle")
         .order_by("delivered_at")[:50]
     )

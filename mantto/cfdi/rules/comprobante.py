@@ -170,11 +170,13 @@ def check_receptor(c: Ctx) -> None:
             f"{p}/@DomicilioFiscalReceptor",
         )
     cp = r.get("DomicilioFiscalReceptor", "")
+    # A warning, not an error: SAT checks this CP against its RFC list (CFDI40147),
+    # and a catalog older than the receptor's new CP must not block a valid invoice.
     if v.digits5(cp) and cp not in cat.codigo_postal():
-        c.err(
+        c.warn(
             "MANTTO-RECEPTOR-CP",
             f"DomicilioFiscalReceptor {cp} no existe en el catálogo "
-            "c_CodigoPostal del SAT; use el código postal de la constancia del receptor.",
+            "c_CodigoPostal del SAT; verifique el código postal de la constancia del receptor.",
             f"{p}/@DomicilioFiscalReceptor",
         )
 

@@ -16,6 +16,7 @@ from .context import C, Ctx, grandkids, kid
 
 R = "/Comprobante"
 ZERO = Decimal(0)
+COMERCIO_EXTERIOR = "{http://www.sat.gob.mx/ComercioExterior20}ComercioExterior"
 _OBJ_SIN_IMPUESTOS = frozenset({"01", "03", "04"})
 
 TaxKey = tuple[str, str, Decimal | None]  # (Impuesto, TipoFactor, TasaOCuota)
@@ -107,7 +108,60 @@ def check_conceptos(c: Ctx) -> Sums:
                             f"{p}/@Descuento",
                         )
         _concepto_impuestos(c, el, i, p, a.get("ObjetoImp", ""), s)
+        if len(el) > 1 or (len(el) == 1 and el[0].tag != C + "Impuestos"):
+            _aduana_y_partes(c, el, i, p)
     return s
+
+
+def _aduana_y_partes(c: Ctx, el: etree._Element, i: int, p: str) -> None:
+    """InformacionAduanera and Parte (CFDI40195, CFDI40197, CFDI40198, CFDI40200)."""
+    cce = COMERCIO_EXTERIOR in c.complement_tags
+    j = 0
+    for k in el:
+        tag = k.tag
+        if tag == C + "InformacionAduanera" and cce:
+            c.err(
+                "CFDI40195",
+                f"El concepto {i} registra NumeroPedimento pero el CFDI incluye el complemento "
+                "de Comercio Exterior, donde va esa información; elimine InformacionAduanera.",
+                f"{p}/InformacionAduanera",
+            )
+        elif tag == C + "Parte":
+            j += 1
+            pp = f"{p}/Parte[{j}]"
+            a = k.attrib
+            valor, importe = c.amount(a, "ValorUnitario"), c.amount(a, "Importe")
+            if valor is not None and valor <= 0:
+                c.err(
+                    "CFDI40197",
+                    f"El ValorUnitario de la parte {j} del concepto {i} debe ser mayor que cero.",
+                    f"{pp}/@ValorUnitario",
+                )
+            cant, vu, imp = a.get("Cantidad", ""), a.get("ValorUnitario", ""), a.get("Importe", "")
+            cantidad = v.dec(cant)
+            if (
+                importe is not None
+                and valor is not None
+                and cantidad is not None
+                and cantidad > 0
+                and importe != v.round_half_up(cantidad * valor, v.places(imp))
+            ):
+                lo, hi = v.product_limits(cant, vu, v.places(imp))
+                if not lo <= importe <= hi:
+                    c.err(
+                        "CFDI40198",
+                        f"El Importe de la parte {j} del concepto {i} ({imp}) no corresponde a "
+                        f"Cantidad × ValorUnitario ({cant} × {vu}); debe estar entre "
+                        f"{v.fmt(lo)} y {v.fmt(hi)}.",
+                        f"{pp}/@Importe",
+                    )
+            if cce and any(g.tag == C + "InformacionAduanera" for g in k):
+                c.err(
+                    "CFDI40200",
+                    f"La parte {j} del concepto {i} registra NumeroPedimento pero el CFDI incluye "
+                    "el complemento de Comercio Exterior; elimine su InformacionAduanera.",
+                    f"{pp}/InformacionAduanera",
+                )
 
 
 def _concepto_impuestos(c: Ctx, el: etree._Element, i: int, p: str, objeto: str, s: Sums) -> None:

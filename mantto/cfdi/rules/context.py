@@ -111,4 +111,4 @@ class Ctx:
         """A t_Importe attribute as Decimal, or None when absent or not a plain
         non-negative number (the structure check has already reported those)."""
         d = v.dec(attrs.get(name))
-        return d if d is not None and d >= 0 and d.is_finite() else None
+        return d if d is not None and d >= 0 else None

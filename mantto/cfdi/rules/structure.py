@@ -178,9 +178,8 @@ def _match_children(el: etree._Element, kids: list, spec: Elem, out: list[Findin
             out.append(
                 error(
                     "MANTTO-XSD-ELEMENT-REQUIRED",
-                    f"Falta el nodo obligatorio {local} dentro de {spec.name} (o está fuera del "
-                    "orden "
-                    "que exige el esquema del SAT).",
+                    f"Falta el nodo obligatorio {local} dentro de {spec.name} (o está fuera "
+                    "del orden que exige el esquema del SAT).",
                     f"{node_path(el, out)}/{local}",
                 )
             )
@@ -207,13 +206,12 @@ def spec_ns(spec: Elem) -> str:
 
 def _any_content(el: etree._Element, local: str, out: list[Finding]) -> None:
     """xs:any containers: Complemento, Addenda and ComplementoConcepto."""
-    path = node_path(el, out)
     if el.attrib:
         out.append(
             error(
                 "MANTTO-XSD-ATTR-UNKNOWN",
                 f"El nodo {local} no lleva atributos según el esquema del SAT.",
-                path,
+                node_path(el, out),
             )
         )
     if local == "Addenda":
@@ -223,7 +221,7 @@ def _any_content(el: etree._Element, local: str, out: list[Finding]) -> None:
             error(
                 "MANTTO-XSD-TEXT",
                 f"El nodo {local} contiene texto suelto; solo puede contener nodos. Elimínelo.",
-                path,
+                node_path(el, out),
             )
         )
     kids = [k for k in el if isinstance(k.tag, str)]
@@ -234,7 +232,7 @@ def _any_content(el: etree._Element, local: str, out: list[Finding]) -> None:
                     "MANTTO-COMPLEMENTO-NO-VERIFICADO",
                     "El concepto trae un complemento (ComplementoConcepto) que este validador no "
                     "revisa a detalle; verifíquelo por separado si es relevante.",
-                    path,
+                    node_path(el, out),
                 )
             )
         return
@@ -248,7 +246,7 @@ def _any_content(el: etree._Element, local: str, out: list[Finding]) -> None:
                     error(
                         "MANTTO-COMPLEMENTO-DUPLICADO",
                         f"El complemento {spec.name} aparece más de una vez; solo se permite uno.",
-                        f"{path}/{spec.name}",
+                        f"{node_path(el, out)}/{spec.name}",
                     )
                 )
                 continue
@@ -260,10 +258,9 @@ def _any_content(el: etree._Element, local: str, out: list[Finding]) -> None:
             out.append(
                 error(
                     "MANTTO-XSD-ELEMENT-UNEXPECTED",
-                    f"El nodo {_local(tag)} no es un complemento publicado por el SAT y no puede "
-                    "ir "
-                    "dentro de Complemento.",
-                    f"{path}/{_local(tag)}",
+                    f"El nodo {_local(tag)} no es un complemento publicado por el SAT y no "
+                    "puede ir dentro de Complemento.",
+                    f"{node_path(el, out)}/{_local(tag)}",
                 )
             )
             continue
@@ -273,6 +270,6 @@ def _any_content(el: etree._Element, local: str, out: list[Finding]) -> None:
                 "MANTTO-COMPLEMENTO-NO-VERIFICADO",
                 f"El CFDI trae el complemento {name}, que este validador acepta pero no revisa a "
                 "detalle.",
-                f"{path}/{_local(tag)}",
+                f"{node_path(el, out)}/{_local(tag)}",
             )
         )

@@ -33,6 +33,13 @@ EXTRANJERO = {
 }
 
 
+PEDIMENTO = "23  47  3807  3001234"
+PARTE = (
+    '<cfdi:Parte ClaveProdServ="25172504" Cantidad="2.000000" Descripcion="Balata" '
+    'ValorUnitario="{vu}" Importe="{imp}"/>'
+)
+
+
 def with_retencion() -> bytes:
     return invoice(conceptos=[Concepto(retenciones=[("002", "0.106667")])])
 
@@ -145,6 +152,23 @@ CASES: dict[str, object] = {
         invoice(),
         add(C1, '<cfdi:Parte ClaveProdServ="99999999" Cantidad="1" Descripcion="Tornillo"/>'),
     ),
+    "CFDI40195": lambda: edit(
+        invoice(),
+        add(C1, f'<cfdi:InformacionAduanera NumeroPedimento="{PEDIMENTO}"/>'),
+        comercio_exterior,
+    ),
+    "CFDI40197": lambda: edit(invoice(), add(C1, PARTE.format(vu="0", imp="0"))),
+    "CFDI40198": lambda: edit(invoice(), add(C1, PARTE.format(vu="10.00", imp="50.00"))),
+    "CFDI40200": lambda: edit(
+        invoice(),
+        add(
+            C1,
+            PARTE.format(vu="10.00", imp="20.00").replace(
+                "/>", f'><cfdi:InformacionAduanera NumeroPedimento="{PEDIMENTO}"/></cfdi:Parte>'
+            ),
+        ),
+        comercio_exterior,
+    ),
     "CFDI40201": lambda: edit(invoice(), put(".", TipoDeComprobante="T")),
     "CFDI40202": lambda: edit(with_retencion(), put(GI, TotalImpuestosRetenidos="373.334")),
     "CFDI40203": lambda: edit(with_retencion(), put(GI, TotalImpuestosRetenidos="1.00")),
@@ -219,3 +243,12 @@ def test_it_reports_informacion_global_without_publico_en_general_as_cfdi40130()
     )
     assert "CFDI40130" in codes(doc)
     assert "CFDI40130" in codes(edit(info_global(), put(".", TipoDeComprobante="E")))
+
+
+def test_it_accepts_parts_and_customs_data_without_comercio_exterior():
+    doc = edit(
+        invoice(),
+        add(C1, f'<cfdi:InformacionAduanera NumeroPedimento="{PEDIMENTO}"/>'),
+        add(C1, PARTE.format(vu="10.00", imp="20.00")),
+    )
+    assert codes(doc) == []

@@ -129,6 +129,16 @@ class UploadViewTest(InvoicingTestCase):
         self.assertContains(r, "enorme.xml")
         self.assertEqual(ReceivedDocument.objects.get().xml_name, "b.xml")
 
+    def test_it_still_checks_csrf(self):
+        # The outer view is csrf_exempt only to install the size limit first.
+        from django.test import Client
+
+        c = Client(enforce_csrf_checks=True)
+        c.force_login(self.owner, backend="mantto.accounts.backends.KeyBackend")
+        r = c.post(URL, {"kind": "I", "files": [file("a.xml", b"<a/>")]})
+        self.assertEqual(r.status_code, 403)
+        self.assertFalse(ReceivedDocument.objects.exists())
+
     def test_it_refuses_a_request_larger_than_any_allowed_upload(self):
         with self.settings(INVOICE_ZIP_MAX_BYTES=1024):
             r = self.post([file("x.zip", b"0" * (2 * 1024 * 1024))])
