@@ -10,14 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from mantto.core.money import format_mxn, money
 from mantto.invoicing.matching import cost_centre_findings, invoice_service
 from mantto.invoicing.models import SUBMITTED, Kind, ReceivedDocument, State
 from mantto.invoicing.reading import Parsed
-from mantto.invoicing.verdict import HARMLESS_WARNINGS, Outcome, finding
+from mantto.invoicing.verdict import HARMLESS_WARNINGS, Outcome, day, finding
 from mantto.sat.models import FiscalProfile
 
 __all__ = ["HARMLESS_WARNINGS", "cost_centre_findings", "run"]
@@ -170,7 +169,7 @@ def _duplicate(out: Outcome, supplier, uuid: str | None) -> None:
     if prior is None:
         return
     if prior.supplier_id == supplier.pk:
-        when = formats.date_format(prior.sent_at, "SHORT_DATE_FORMAT") if prior.sent_at else ""
+        when = day(prior.sent_at)
         msg = _("Ya enviaste este CFDI (UUID %(uuid)s) el %(when)s; no se recibe dos veces.") % {
             "uuid": uuid,
             "when": when,

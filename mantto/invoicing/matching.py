@@ -7,13 +7,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from mantto.core.money import format_mxn, money
 from mantto.invoicing.models import SUBMITTED, Kind, ReceivedDocument
 from mantto.invoicing.reading import Parsed, digits
-from mantto.invoicing.verdict import Outcome, finding, six_digit_message
+from mantto.invoicing.verdict import Outcome, day, finding, moment, six_digit_message
 from mantto.services.models import ServiceRequest, normalize_item
 
 
@@ -140,12 +139,24 @@ def invoice_service(
             )
             % {
                 "number": number,
-                "date": formats.date_format(service.authorized_at, "SHORT_DATE_FORMAT"),
+                "date": day(service.authorized_at),
                 "days": settings.AUTH_WINDOW_DAYS,
-                "last": formats.date_format(last, "SHORT_DATE_FORMAT") if last else "",
+                "last": day(last),
                 "email": settings.CLARIFICATIONS_EMAIL,
             },
         )
+    else:
+        left = service.days_left_to_invoice(now)
+        if left is not None and left <= settings.AUTH_REMINDER_DAYS:
+            out.add(
+                "MANTTO-AUT-POR-VENCER",
+                _(
+                    "La autorización vence el %(last)s (quedan %(left)s días): presiona Enviar "
+                    "hoy; después de esa fecha Ayvens ya no puede pagar este servicio."
+                )
+                % {"last": day(service.auth_last_day()), "left": left},
+                severity="warning",
+            )
     _amount(out, service, parsed)
     if service.delivered_at and service.is_invoice_late(now):
         out.is_late = True
@@ -157,7 +168,7 @@ def invoice_service(
             )
             % {
                 "hours": settings.INVOICE_DUE_HOURS,
-                "due": formats.date_format(service.invoice_due(), "SHORT_DATETIME_FORMAT"),
+                "due": moment(service.invoice_due()),
             },
             severity="warning",
         )

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mantto.accounts.models import Role
@@ -275,7 +276,7 @@ def checks_message_30d(service: ServiceRequest) -> str:
     ) % {
         "number": service.authorization_number,
         "days": settings.AUTH_WINDOW_DAYS,
-        "date": service.authorized_at.date().strftime("%d/%m/%Y"),
+        "date": timezone.localtime(service.authorized_at).strftime("%d/%m/%Y"),
         "email": settings.CLARIFICATIONS_EMAIL,
     }
 

@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from mantto.invoicing.models import ReceivedDocument
     from mantto.services.models import ServiceRequest
 
-HARMLESS_WARNINGS = {"MANTTO-FACTURA-TARDE", "MANTTO-PAGO-SIN-CONCILIAR"}
+HARMLESS_WARNINGS = {"MANTTO-FACTURA-TARDE", "MANTTO-PAGO-SIN-CONCILIAR", "MANTTO-AUT-POR-VENCER"}
 
 
 def finding(
@@ -43,3 +44,16 @@ class Outcome:
 
     def add(self, *args, **kwargs) -> None:
         self.findings.append(finding(*args, **kwargs))
+
+
+def day(value) -> str:
+    """dd/mm/aaaa in Mexico City time (dates pass through)."""
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo"):
+        value = timezone.localtime(value)
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def moment(value) -> str:
+    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT") if value else ""

@@ -257,6 +257,7 @@ def detail(request, code):
             "cost_centre": cc,
             "cc_fields": cc_rows,
             "reject_form": RejectForm(),
+            "can_decide": doc.can_decide() and request.user.has_role(*FINANCE),
             "credit_notes": doc.credit_notes.all() if doc.kind == Kind.INGRESO else [],
         },
     )

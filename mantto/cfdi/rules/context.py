@@ -15,6 +15,9 @@ C = "{" + NS_CFDI + "}"
 P = "{" + NS_PAGOS + "}"
 TFD_TAG = "{" + NS_TFD + "}TimbreFiscalDigital"
 PAGOS_TAG = P + "Pagos"
+_EMISOR, _RECEPTOR, _CONCEPTOS, _CONCEPTO = C + "Emisor", C + "Receptor", C + "Conceptos", C + "Concepto"
+_IMPUESTOS, _RELACIONADOS = C + "Impuestos", C + "CfdiRelacionados"
+_INFO_GLOBAL, _COMPLEMENTO = C + "InformacionGlobal", C + "Complemento"
 
 
 def kids(el: etree._Element, tag: str) -> list[etree._Element]:
@@ -59,7 +62,8 @@ class Ctx:
     def __init__(self, root: etree._Element, out: list[Finding]) -> None:
         self.root = root
         self.out = out
-        self.a: dict[str, str] = dict(root.attrib)
+        # items() is one C call; dict(el.attrib) goes through the mapping protocol key by key.
+        self.a: dict[str, str] = dict(root.items())
         self.tipo = self.a.get("TipoDeComprobante", "")
         self.moneda = self.a.get("Moneda", "")
         # Unknown currency: amounts are still checked, with MXN's two decimals.
@@ -75,30 +79,28 @@ class Ctx:
         self.tfd: etree._Element | None = None
         self.pagos: etree._Element | None = None
         for child in root:
-            tag = child.tag
-            if not isinstance(tag, str) or not tag.startswith(C):
-                continue
-            name = tag[len(C) :]
-            if name == "Emisor":
-                self.emisor = dict(child.attrib)
-            elif name == "Receptor":
-                self.receptor = dict(child.attrib)
-            elif name == "Conceptos":
-                self.conceptos = [c for c in child if c.tag == C + "Concepto"]
-            elif name == "Impuestos":
+            tag = child.tag  # a comment's tag is a function: equal to none of these
+            if tag == _EMISOR:
+                self.emisor = dict(child.items())
+            elif tag == _RECEPTOR:
+                self.receptor = dict(child.items())
+            elif tag == _CONCEPTOS:
+                self.conceptos = [c for c in child if c.tag == _CONCEPTO]
+            elif tag == _IMPUESTOS:
                 self.impuestos = child
-            elif name == "CfdiRelacionados":
+            elif tag == _RELACIONADOS:
                 self.relacionados.append(child)
-            elif name == "InformacionGlobal":
+            elif tag == _INFO_GLOBAL:
                 self.info_global = child
-            elif name == "Complemento":
+            elif tag == _COMPLEMENTO:
                 self.complemento = child
                 for k in child:
-                    if isinstance(k.tag, str):
-                        self.complement_tags.add(k.tag)
-                        if k.tag == TFD_TAG and self.tfd is None:
+                    ktag = k.tag
+                    if isinstance(ktag, str):
+                        self.complement_tags.add(ktag)
+                        if ktag == TFD_TAG and self.tfd is None:
                             self.tfd = k
-                        elif k.tag == PAGOS_TAG and self.pagos is None:
+                        elif ktag == PAGOS_TAG and self.pagos is None:
                             self.pagos = k
 
     def err(self, code: str, message: str, path: str = "") -> None:

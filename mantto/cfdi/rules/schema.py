@@ -43,8 +43,8 @@ class Elem:
     # (namespace, local name, spec, minOccurs, maxOccurs); spec None = xs:any content.
     children: tuple[tuple[str, str, Elem | None, int, int], ...] = ()
     n_required: int = 0
-    # name -> (check or None, catalog codes or None, required, Attr); built on first use
-    # because catalogs load lazily.
+    # name -> (check or None, required, Attr); built on first use because catalogs load
+    # lazily.
     fast: dict[str, tuple] | None = None
 
     # children with the Clark-notation tag precomputed: (tag, local, spec, min, max)
@@ -57,17 +57,20 @@ class Elem:
         )
 
     def fast_table(self) -> dict[str, tuple]:
+        """name -> (check or None, required, Attr). A catalog attribute's check is the
+        membership test of its frozenset (catalogs hold no value a pattern refuses)."""
         if self.fast is None:
-            self.fast = {
-                name: (
-                    None if a.check is v.any_string else a.check,
-                    a.values() if a.catalog is not None else None,
-                    a.required,
-                    a,
-                )
-                for name, a in self.attrs.items()
-            }
+            self.fast = {name: (_fast_check(a), a.required, a) for name, a in self.attrs.items()}
         return self.fast
+
+
+def _fast_check(a: Attr) -> Callable[[str], object] | None:
+    if a.catalog is not None:
+        if a.check is not v.any_string:  # not used by the schema; keep both tests then
+            codes, check = a.values(), a.check
+            return lambda value: check(value) and value in codes
+        return a.values().__contains__
+    return None if a.check is v.any_string else a.check
 
 
 def A(check: v.Check, hint: str, *, req: bool = False, code: str = "") -> Attr:

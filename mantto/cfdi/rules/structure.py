@@ -75,7 +75,12 @@ def _walk(el: etree._Element, spec: Elem, out: list[Finding]) -> None:
                 node_path(el, out),
             )
         )
+    if not len(el):  # a leaf (most nodes): no tails, no children to match
+        if spec.kids:
+            _match_children(el, [], [], spec, out)
+        return
     kids = []
+    tags = []
     for child in el:
         tail = child.tail
         if tail and not tail.isspace():
@@ -86,10 +91,12 @@ def _walk(el: etree._Element, spec: Elem, out: list[Finding]) -> None:
                     node_path(el, out),
                 )
             )
-        if isinstance(child.tag, str):  # comments and processing instructions are allowed
+        tag = child.tag
+        if isinstance(tag, str):  # comments and processing instructions are allowed
             kids.append(child)
+            tags.append(tag)
     if kids or spec.kids:
-        _match_children(el, kids, spec, out)
+        _match_children(el, kids, tags, spec, out)
 
 
 def _check_attrs(el: etree._Element, spec: Elem, out: list[Finding]) -> None:
@@ -109,10 +116,9 @@ def _check_attrs(el: etree._Element, spec: Elem, out: list[Finding]) -> None:
                     )
                 )
             continue
-        check, codes, req, a = f
-        if req:
-            required += 1
-        if (check is not None and not check(value)) or (codes is not None and value not in codes):
+        check, req, a = f
+        required += req
+        if check is not None and not check(value):
             _slow(name, value, a, spec, el, out)
     if required != spec.n_required:
         for name, a in spec.attrs.items():
@@ -161,11 +167,13 @@ def _slow(
         )
 
 
-def _match_children(el: etree._Element, kids: list, spec: Elem, out: list[Finding]) -> None:
+def _match_children(
+    el: etree._Element, kids: list, tags: list[str], spec: Elem, out: list[Finding]
+) -> None:
     i, n = 0, len(kids)
     for qname, local, child_spec, lo, hi in spec.kids:
         count = 0
-        while i < n and kids[i].tag == qname and count < hi:
+        while i < n and tags[i] == qname and count < hi:
             count += 1
             if hi > 1:
                 out.pos[kids[i]] = count  # type: ignore[attr-defined]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
+from django.utils import timezone
+
 from mantto.audit.models import AuditEntry
 from mantto.cfdi import testing
 from mantto.core.errors import DomainError
@@ -102,16 +104,23 @@ class ChecksTest(InvoicingTestCase):
         doc = self.upload(self.xml(s), s)
         self.assertIn("MANTTO-AUT-30D", self.error_codes(doc))
 
-    def test_it_accepts_the_last_day_of_the_window(self):
+    def test_it_accepts_the_last_days_of_the_window_with_a_warning(self):
         s = self.service(authorized_days=29)
         doc = self.upload(self.xml(s), s)
         self.assertNotIn("MANTTO-AUT-30D", self.codes(doc))
+        self.assertIn("MANTTO-AUT-POR-VENCER", self.codes(doc))
+        self.assertEqual(doc.state, State.DRAFT)
+        fresh = self.service(authorized_days=2)
+        self.assertNotIn("MANTTO-AUT-POR-VENCER", self.codes(self.upload(self.xml(fresh), fresh)))
 
     def test_it_marks_a_late_invoice_but_accepts_it(self):
         s = self.service(delivered_hours=30)
         doc = self.upload(self.xml(s), s)
         self.assertEqual(doc.state, State.DRAFT)
         self.assertIn("MANTTO-FACTURA-TARDE", self.codes(doc))
+        late = next(f for f in doc.findings if f["code"] == "MANTTO-FACTURA-TARDE")
+        due = timezone.localtime(s.invoice_due())  # Mexico City, not UTC
+        self.assertIn(due.strftime("%d/%m/%Y %H:%M"), late["message"])
 
     def test_it_compares_the_total_with_the_authorized_amount_line_by_line(self):
         s = self.service()
