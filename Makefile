@@ -37,6 +37,8 @@ test: lint
 
 bench: install
 	$(PY) bench/cfdi_validate.py
+	$(PY) bench/upload.py
+	$(PY) bench/upload.py --pg
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3* var/mail var/screenshots

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -127,10 +128,15 @@ def _int(v: str | None) -> int | None:
     return int(v) if v is not None and v.strip().isdigit() else None
 
 
-def fill(report: Report, root: etree._Element) -> None:
-    """Copy the document's fields into ``report``; tolerant of missing/bad values."""
-    a = root.attrib
-    g = a.get
+def fill(
+    report: Report, root: etree._Element, attrs: dict[etree._Element, dict[str, str]] | None = None
+) -> None:
+    """Copy the document's fields into ``report``; tolerant of missing/bad values.
+
+    ``attrs``: the tree's attribute snapshot (rules.context.snapshot), when there is one.
+    """
+    attrs_of = attrs.__getitem__ if attrs is not None else _attrs_of
+    g = attrs_of(root).get
     report.version = g("Version") or g("version")
     report.tipo, report.serie, report.folio, report.fecha = (
         g("TipoDeComprobante"),
@@ -150,7 +156,7 @@ def fill(report: Report, root: etree._Element) -> None:
         tag = child.tag
         if not isinstance(tag, str) or not tag.startswith(C):
             continue
-        name, ca = tag[len(C) :], child.attrib
+        name, ca = tag[len(C) :], attrs_of(child)
         if name == "Emisor":
             report.emisor_rfc, report.emisor_nombre = ca.get("Rfc"), ca.get("Nombre")
             report.emisor_regimen = ca.get("RegimenFiscal")
@@ -163,14 +169,18 @@ def fill(report: Report, root: etree._Element) -> None:
             report.relacionados.append(
                 Relacion(
                     ca.get("TipoRelacion", ""),
-                    [r.get("UUID", "").upper() for r in child if r.tag == C + "CfdiRelacionado"],
+                    [
+                        attrs_of(r).get("UUID", "").upper()
+                        for r in child
+                        if r.tag == C + "CfdiRelacionado"
+                    ],
                 )
             )
         elif name == "Conceptos":
             for k in child:
                 if k.tag != C + "Concepto":
                     continue
-                ka = k.attrib
+                ka = attrs_of(k)
                 report.conceptos.append(
                     Concepto(
                         ka.get("ClaveProdServ", ""),
@@ -189,19 +199,28 @@ def fill(report: Report, root: etree._Element) -> None:
             report.total_impuestos_retenidos = _dec(ca.get("TotalImpuestosRetenidos"))
         elif name == "Complemento":
             for k in child:
-                if k.tag == TFD_TAG and report.uuid is None:
-                    u = k.get("UUID")
+                ktag = k.tag
+                if ktag == TFD_TAG and report.uuid is None:
+                    ka = attrs_of(k)
+                    u = ka.get("UUID")
                     report.uuid = u.upper() if u else None
-                    report.fecha_timbrado = k.get("FechaTimbrado")
-                elif k.tag == PAGOS_TAG and not report.pagos:
-                    _fill_pagos(report, k)
+                    report.fecha_timbrado = ka.get("FechaTimbrado")
+                elif ktag == PAGOS_TAG and not report.pagos:
+                    _fill_pagos(report, k, attrs_of)
 
 
-def _fill_pagos(report: Report, pagos: etree._Element) -> None:
+def _attrs_of(el: etree._Element) -> dict[str, str]:
+    return dict(el.items())
+
+
+def _fill_pagos(
+    report: Report, pagos: etree._Element, attrs_of: Callable[[etree._Element], dict[str, str]]
+) -> None:
     tot = kid(pagos, P + "Totales")
     if tot is not None:
-        report.monto_total_pagos = _dec(tot.get("MontoTotalPagos"))
-    for p in kids(pagos, P + "Pago"):
+        report.monto_total_pagos = _dec(attrs_of(tot).get("MontoTotalPagos"))
+    for pe in kids(pagos, P + "Pago"):
+        p = attrs_of(pe)
         pago = Pago(
             p.get("FechaPago", ""),
             p.get("FormaDePagoP", ""),
@@ -210,7 +229,8 @@ def _fill_pagos(report: Report, pagos: etree._Element) -> None:
             _dec(p.get("Monto")),
             p.get("NumOperacion"),
         )
-        for d in kids(p, P + "DoctoRelacionado"):
+        for de in kids(pe, P + "DoctoRelacionado"):
+            d = attrs_of(de)
             pago.doctos.append(
                 DoctoRelacionado(
                     d.get("IdDocumento", "").upper(),

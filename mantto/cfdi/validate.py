@@ -8,11 +8,14 @@ from typing import TYPE_CHECKING
 from . import rules, seals, xmlsafe
 from .findings import Finding, error
 from .report import Report, fill
+from .rules.context import snapshot
 
 if TYPE_CHECKING:
     from .certs import SatCertStore
 
 __all__ = ["Report", "validate"]
+
+_NOT_CFDI40 = frozenset({"MANTTO-NO-CFDI", "MANTTO-VERSION-OBSOLETA"})
 
 
 def validate(
@@ -34,16 +37,17 @@ def validate(
     if root is None:
         report.findings = findings
         return report
-    # lxml builds a Python proxy each time an element is reached and drops it when no
-    # longer referenced; keeping every proxy alive for the whole validation lets the
-    # rules, fill() and the seal checks reuse them (about a third of the rules' time).
-    alive = list(root.iter())
+    # Every attribute is read from lxml once, into plain dicts that fill(), the rules and
+    # the seal checks share (lxml builds new strings on each read). The snapshot also
+    # keeps every element's Python proxy alive for the whole validation, so lxml builds
+    # each proxy once instead of every time a stage reaches the element.
+    attrs = snapshot(root)
     try:
-        fill(report, root)
-        findings = rules.run(root)
-        if not any(f.code in ("MANTTO-NO-CFDI", "MANTTO-VERSION-OBSOLETA") for f in findings):
+        fill(report, root, attrs)
+        findings = rules.run(root, attrs)
+        if not any(f.code in _NOT_CFDI40 for f in findings):
             sealed = seals.verify_seals(
-                root, unstamped=unstamped, at=at or datetime.now(UTC), store=store
+                root, unstamped=unstamped, at=at or datetime.now(UTC), store=store, attrs=attrs
             )
             findings = _merge(findings, sealed)
     except Exception as exc:  # noqa: BLE001 - a hostile document must never crash an upload
@@ -54,7 +58,7 @@ def validate(
                 "con el archivo.",
             )
         )
-    del alive
+    del attrs
     report.findings = findings
     report.valid = not any(f.is_error for f in findings)
     return report

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from mantto.accounts.models import STAFF_ROLES
 from mantto.core.access import get_for_user
 from mantto.core.decorators import role_required
+from mantto.invoicing.services import late_count
 from mantto.services.models import ServiceRequest, supplier_scores
 from mantto.suppliers.models import Supplier
 
@@ -47,6 +48,7 @@ def supplier_detail(request, code):
         {
             "supplier": supplier,
             "scores": supplier_scores(supplier),
+            "late_invoices": late_count(supplier),
             "services": services,
             "surveys": surveys,
         },

@@ -9,7 +9,7 @@ from lxml import etree
 from ..findings import Finding, error
 from .comprobante import check_emisor, check_header, check_informacion_global, check_receptor
 from .conceptos import check_conceptos
-from .context import Ctx
+from .context import Attrs, Ctx, snapshot
 from .pagos import check_pago_header, check_pagos
 from .schema import NS_CFDI
 from .structure import check_structure
@@ -58,20 +58,24 @@ def check_root(root: etree._Element) -> list[Finding] | None:
     return None
 
 
-def run(root: etree._Element) -> list[Finding]:
-    """Every finding for a CFDI 4.0 tree (structure, SAT matrix, arithmetic, Pagos 2.0)."""
+def run(root: etree._Element, attrs: Attrs | None = None) -> list[Finding]:
+    """Every finding for a CFDI 4.0 tree (structure, SAT matrix, arithmetic, Pagos 2.0).
+
+    ``attrs`` is the tree's attribute :func:`~.context.snapshot` when the caller has one.
+    """
     refused = check_root(root)
     if refused is not None:
         return refused
     out: list[Finding] = []
-    # Keep every element's lxml proxy alive while the rules run: each stage reaches the
-    # same elements again, and re-creating proxies costs more than the checks.
-    alive = list(root.iter())
+    # The snapshot also keeps every element's lxml proxy alive while the rules run: each
+    # stage reaches the same elements again, and re-creating proxies costs more than the
+    # checks.
+    at = attrs if attrs is not None else snapshot(root)
     # Amounts may carry 25 digits (SAT's pattern) and products double that; the default
     # 28-digit context would raise on them instead of judging them.
     with localcontext(prec=120):
-        check_structure(root, out)
-        c = Ctx(root, out)
+        check_structure(root, out, at)
+        c = Ctx(root, out, at)
         check_header(c)
         check_informacion_global(c)
         check_emisor(c)
@@ -80,5 +84,4 @@ def run(root: etree._Element) -> list[Finding]:
         check_totales(c, sums)
         check_pago_header(c)
         check_pagos(c)
-    del alive
     return out

@@ -20,6 +20,21 @@ _IMPUESTOS, _RELACIONADOS = C + "Impuestos", C + "CfdiRelacionados"
 _INFO_GLOBAL, _COMPLEMENTO = C + "InformacionGlobal", C + "Complemento"
 
 
+Attrs = dict[etree._Element, dict[str, str]]
+
+
+def snapshot(root: etree._Element) -> Attrs:
+    """Every node's attributes, read once: ``{element: {name: value}}``.
+
+    lxml builds new strings on every ``get()``/``items()`` (~0.15 µs each) and the
+    pipeline reads most attributes several times (structure, rules, report, cadena); a
+    dict lookup is a third of that. Holding the elements as keys also keeps their Python
+    proxies alive for the whole validation, so each is built once. The tree must not be
+    modified while the snapshot is in use (validation never modifies it).
+    """
+    return {el: dict(el.items()) for el in root.iter()}
+
+
 def kids(el: etree._Element, tag: str) -> list[etree._Element]:
     """Children with ``tag``. A plain loop: lxml's find()/findall() go through the
     ElementPath machinery, which costs more than the whole check of a node."""
@@ -42,6 +57,7 @@ class Ctx:
 
     __slots__ = (
         "root",
+        "at",
         "a",
         "tipo",
         "moneda",
@@ -59,11 +75,13 @@ class Ctx:
         "pagos",
     )
 
-    def __init__(self, root: etree._Element, out: list[Finding]) -> None:
+    def __init__(self, root: etree._Element, out: list[Finding], at: Attrs | None = None) -> None:
         self.root = root
         self.out = out
-        # items() is one C call; dict(el.attrib) goes through the mapping protocol key by key.
-        self.a: dict[str, str] = dict(root.items())
+        # Attributes of every node by element (read-only: shared with the other stages).
+        self.at: Attrs = at if at is not None else snapshot(root)
+        at = self.at
+        self.a: dict[str, str] = at[root]
         self.tipo = self.a.get("TipoDeComprobante", "")
         self.moneda = self.a.get("Moneda", "")
         # Unknown currency: amounts are still checked, with MXN's two decimals.
@@ -81,9 +99,9 @@ class Ctx:
         for child in root:
             tag = child.tag  # a comment's tag is a function: equal to none of these
             if tag == _EMISOR:
-                self.emisor = dict(child.items())
+                self.emisor = at[child]
             elif tag == _RECEPTOR:
-                self.receptor = dict(child.items())
+                self.receptor = at[child]
             elif tag == _CONCEPTOS:
                 self.conceptos = [c for c in child if c.tag == _CONCEPTO]
             elif tag == _IMPUESTOS:

@@ -38,9 +38,10 @@ class _Out(list):
     """Findings plus the position of each repeated element, recorded while walking so a
     path like Concepto[9000] costs a dict lookup, not a scan of the siblings."""
 
-    def __init__(self) -> None:
+    def __init__(self, at: dict[etree._Element, dict[str, str]] | None = None) -> None:
         super().__init__()
         self.pos: dict[etree._Element, int] = {}
+        self.at = at if at is not None else {}
 
 
 def node_path(el: etree._Element, out: list[Finding] | None = None) -> str:
@@ -57,8 +58,13 @@ def node_path(el: etree._Element, out: list[Finding] | None = None) -> str:
     return "/" + "/".join(reversed(parts))
 
 
-def check_structure(root: etree._Element, out: list[Finding]) -> None:
-    found = _Out()
+def check_structure(
+    root: etree._Element,
+    out: list[Finding],
+    at: dict[etree._Element, dict[str, str]] | None = None,
+) -> None:
+    """``at``: the tree's attribute snapshot (rules.context.snapshot), when there is one."""
+    found = _Out(at)
     _walk(root, COMPROBANTE, found)
     out.extend(found)
 
@@ -103,7 +109,8 @@ def _check_attrs(el: etree._Element, spec: Elem, out: list[Finding]) -> None:
     # Hot path: one dict lookup and one check per attribute; problems go to _slow().
     fast = spec.fast if spec.fast is not None else spec.fast_table()
     required = 0
-    for name, value in el.items():
+    snap = out.at.get(el)  # type: ignore[attr-defined]  # out is always an _Out here
+    for name, value in snap.items() if snap is not None else el.items():
         f = fast.get(name)
         if f is None:
             if not name.startswith(_XSI_PREFIX):

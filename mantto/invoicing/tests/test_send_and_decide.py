@@ -73,6 +73,11 @@ class SendTest(InvoicingTestCase):
         self.assertTrue(ReceivedDocument.objects.get().is_late)
         self.assertEqual(services.late_count(self.supplier), 1)
         self.assertEqual(services.late_count(self.other_supplier), 0)
+        self.login(self.coordinador)
+        r = self.client.get(f"/talleres/{self.supplier.code}/")
+        self.assertContains(
+            r, '<dd id="late-invoices"><span class="badge warn">1</span></dd>', html=True
+        )
 
     def test_it_fixes_cost_centre_data_before_sending(self):
         s = self.service()
