@@ -141,45 +141,46 @@ def reject_service(actor, service: ServiceRequest, *, reason: str, now: datetime
     """Step 05: the quote is rejected; the service ends here."""
     require_coordination(actor)
     reason = _text(reason, _("motivo del rechazo"))
-    with transaction.atomic():
-        service = lock(service)
-        if service.is_authorized:
-            raise _already_authorized(service)
-        if not service.can_review():
-            raise state_error(service, _("rechazar"))
-        service.state = State.REJECTED
-        service.rejection_reason = reason
-        service.save(update_fields=["state", "rejection_reason"])
-        event(service, ServiceEvent.Kind.REJECTED, actor, reason, now=now)
-        queue_email(
-            service.supplier.email,
-            "service-reviewed",
-            {"service": service, "rejected": True, "note": reason},
-            now=now,
-        )
-        log_action(actor, "service.rejected", service, {"reason": reason}, now=now)
-    return service
+    return _send_back(
+        actor, service, State.REJECTED, "rejection_reason", reason, _("rechazar"), now=now
+    )
 
 
 def request_changes(actor, service: ServiceRequest, *, note: str, now: datetime) -> ServiceRequest:
     """Step 05: the quote goes back to the workshop with what to change."""
     require_coordination(actor)
     note = _text(note, _("cambios solicitados"))
+    return _send_back(
+        actor, service, State.CHANGES, "changes_note", note, _("pedir cambios"), now=now
+    )
+
+
+# The two ways a quote leaves review without an authorization differ only in these.
+_SEND_BACK = {
+    State.REJECTED: (ServiceEvent.Kind.REJECTED, "service.rejected", "reason"),
+    State.CHANGES: (ServiceEvent.Kind.CHANGES, "service.changes_requested", "note"),
+}
+
+
+def _send_back(
+    actor, service: ServiceRequest, state: str, field: str, text: str, verb: str, *, now: datetime
+) -> ServiceRequest:
+    kind, action, data_key = _SEND_BACK[state]
     with transaction.atomic():
         service = lock(service)
         if service.is_authorized:
             raise _already_authorized(service)
         if not service.can_review():
-            raise state_error(service, _("pedir cambios"))
-        service.state = State.CHANGES
-        service.changes_note = note
-        service.save(update_fields=["state", "changes_note"])
-        event(service, ServiceEvent.Kind.CHANGES, actor, note, now=now)
+            raise state_error(service, verb)
+        service.state = state
+        setattr(service, field, text)
+        service.save(update_fields=["state", field])
+        event(service, kind, actor, text, now=now)
         queue_email(
             service.supplier.email,
             "service-reviewed",
-            {"service": service, "rejected": False, "note": note},
+            {"service": service, "rejected": state == State.REJECTED, "note": text},
             now=now,
         )
-        log_action(actor, "service.changes_requested", service, {"note": note}, now=now)
+        log_action(actor, action, service, {data_key: text}, now=now)
     return service
