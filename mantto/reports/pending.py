@@ -9,25 +9,27 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from mantto.services.models import MX, ServiceRequest
 
+# Marked with gettext_noop so makemessages finds them; translated when the report is built.
 COLUMNS = [
-    ("authorization_number", "Número de autorización"),
-    ("ticket", "Ticket"),
-    ("state", "Estado"),
-    ("plate", "Placas"),
-    ("vehicle", "Vehículo"),
-    ("client", "Cliente"),
-    ("cost_centre", "Centro de costos"),
-    ("authorized_at", "Fecha de autorización"),
-    ("delivered_at", "Fecha de entrega"),
-    ("last_day", "Último día para facturar"),
-    ("days_left", "Días restantes"),
-    ("amount", "Importe autorizado"),
-    ("supplier", "Taller"),
+    ("authorization_number", gettext_noop("Número de autorización")),
+    ("ticket", gettext_noop("Ticket")),
+    ("state", gettext_noop("Estado")),
+    ("plate", gettext_noop("Placas")),
+    ("vehicle", gettext_noop("Vehículo")),
+    ("client", gettext_noop("Cliente")),
+    ("cost_centre", gettext_noop("Centro de costos")),
+    ("authorized_at", gettext_noop("Fecha de autorización")),
+    ("delivered_at", gettext_noop("Fecha de entrega")),
+    ("last_day", gettext_noop("Último día para facturar")),
+    ("days_left", gettext_noop("Días restantes")),
+    ("amount", gettext_noop("Importe autorizado")),
+    ("supplier", gettext_noop("Taller")),
 ]
 
 
