@@ -21,6 +21,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import load_workbook
 
 from mantto.audit.models import log_action
@@ -44,6 +45,15 @@ HEADERS = {
     "odometro": "odometer",
 }
 REQUIRED = ("plate", "vin", "make", "model", "year", "client")
+# The column name the person wrote in the file, for messages about a missing value.
+COLUMN_LABELS = {
+    "plate": "placas",
+    "vin": "vin",
+    "make": "marca",
+    "model": "modelo",
+    "year": "año",
+    "client": "cliente",
+}
 PLATE_RE = re.compile(r"^[A-Z0-9-]{5,10}$")
 VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{11,17}$")
 
@@ -127,7 +137,9 @@ def validate(rows: list[Row]) -> list[Row]:
         d["plate"], d["vin"] = plate, vin
         for key in REQUIRED:
             if not d.get(key):
-                err.append(_("Falta %(col)s.") % {"col": key})
+                err.append(
+                    _("Falta el dato de la columna «%(col)s».") % {"col": COLUMN_LABELS[key]}
+                )
         if plate and not PLATE_RE.match(plate):
             err.append(_("Placas no válidas: %(v)s.") % {"v": plate})
         if vin and not VIN_RE.match(vin):
@@ -178,7 +190,12 @@ def import_vehicles(actor, rows: list[Row], *, now: datetime) -> dict[str, int]:
         bad = [r for r in rows if r.errors]
         if bad:
             raise DomainError(
-                _("%(n)s filas tienen errores; no se importó ninguna.") % {"n": len(bad)},
+                ngettext(
+                    "%(n)s fila tiene errores; no se importó ninguna.",
+                    "%(n)s filas tienen errores; no se importó ninguna.",
+                    len(bad),
+                )
+                % {"n": len(bad)},
                 "MANTTO-IMPORT-ROWS",
             )
         created = updated = 0

@@ -84,6 +84,12 @@ class VehicleImportTestCase(BaseTestCase):
         self.assertNotIn("token", r.context)
         self.assertEqual(Vehicle.objects.count(), 1)
 
+    def test_it_names_the_missing_column_as_written_in_the_file(self):
+        r = self.preview(csv_file("NEW0003,3N1AB7AP5KY000003,,Versa,2023,DDE010101AA1,,,\n"))
+        self.assertContains(r, "Falta el dato de la columna «marca».")
+        self.assertNotContains(r, "make")
+        self.assertEqual(Vehicle.objects.count(), 1)
+
     def test_it_revalidates_at_confirmation_and_stays_atomic(self):
         r = self.preview(
             csv_file(
