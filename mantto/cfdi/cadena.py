@@ -211,17 +211,20 @@ def _join(out: list[str]) -> str:
     return "||" + body + "||"
 
 
-def cadena_original(root: etree._Element) -> str:
+def cadena_original(
+    root: etree._Element, snapshot: dict[etree._Element, dict[str, str]] | None = None
+) -> str:
     """Cadena original of the CFDI 4.0 whose root element (``cfdi:Comprobante``) is given.
 
     Must be the tree parsed from the bytes received (not a rebuilt document), so that
-    everything the XSLT would see is what is verified.
+    everything the XSLT would see is what is verified. ``snapshot`` is that tree's
+    attributes by element (rules.context.snapshot) when the caller already read them.
     """
     if root.tag != COMPROBANTE:
         return "|||"  # what the stylesheet outputs when the root is something else
     try:
         try:
-            out = fields_fast(root)
+            out = fields_fast(root, snapshot)
         except NotCanonical:
             out = _fields(root)
     except Fallback:
@@ -229,8 +232,10 @@ def cadena_original(root: etree._Element) -> str:
     return _join(out)
 
 
-def cadena_tfd(tfd: etree._Element) -> str:
-    """Cadena original of TimbreFiscalDigital 1.1 (the data SelloSAT signs)."""
+def cadena_tfd(tfd: etree._Element | dict[str, str]) -> str:
+    """Cadena original of TimbreFiscalDigital 1.1 (the data SelloSAT signs).
+
+    ``tfd`` is the element or the dict of its attributes (only its attributes count)."""
     out: list[str] = []
     attrs(tfd, _TFD, out)
     return _join(out)

@@ -10,6 +10,8 @@ exact walker runs instead.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lxml import etree
 
 from .cadena_spec import (
@@ -43,6 +45,11 @@ from .cadena_spec import (
 
 class NotCanonical(Exception):
     pass
+
+
+# Where an element's attributes are read: its snapshot dict, or the element itself (both
+# answer .get(); the snapshot's dicts were read from the same tree, so the values match).
+Of = Callable[[etree._Element], "dict[str, str] | etree._Element"]
 
 
 _C = CFDI
@@ -94,11 +101,11 @@ def _ranked(el: etree._Element, ranks: dict[str, int]) -> list[tuple[int, etree.
     return result
 
 
-def _leaves(group: etree._Element, tag: str, spec: Spec, out: list[str]) -> None:
+def _leaves(group: etree._Element, tag: str, spec: Spec, out: list[str], of: Of) -> None:
     for kid in group:
         if kid.tag != tag or len(kid):
             raise NotCanonical
-        attrs(kid, spec, out)
+        attrs(of(kid), spec, out)
 
 
 def _leaf(el: etree._Element) -> etree._Element:
@@ -107,8 +114,8 @@ def _leaf(el: etree._Element) -> etree._Element:
     return el
 
 
-def _concepto_fast(c: etree._Element, out: list[str]) -> None:
-    attrs(c, _CONCEPTO, out)
+def _concepto_fast(c: etree._Element, out: list[str], of: Of) -> None:
+    attrs(of(c), _CONCEPTO, out)
     if not len(c):
         return
     seen_impuestos = False
@@ -119,97 +126,106 @@ def _concepto_fast(c: etree._Element, out: list[str]) -> None:
             seen_impuestos = True
             for r, group in _ranked(kid, _IMP_CONCEPTO_RANK):
                 if r == 0:
-                    _leaves(group, _C + "Traslado", _TRASLADO, out)
+                    _leaves(group, _C + "Traslado", _TRASLADO, out, of)
                 else:
-                    _leaves(group, _C + "Retencion", _RETENCION, out)
+                    _leaves(group, _C + "Retencion", _RETENCION, out, of)
         elif rank == 1:
-            attrs(_leaf(kid), _TERCEROS, out)
+            attrs(of(_leaf(kid)), _TERCEROS, out)
         elif rank == 2:
-            out.append(_leaf(kid).get("NumeroPedimento") or "")
+            out.append(of(_leaf(kid)).get("NumeroPedimento") or "")
         elif rank == 3:
-            out.append(_leaf(kid).get("Numero") or "")
+            out.append(of(_leaf(kid)).get("Numero") or "")
         elif rank == 4:
             if len(kid):
                 raise Fallback
         else:  # Parte, with its InformacionAduanera
-            attrs(kid, _PARTE, out)
+            attrs(of(kid), _PARTE, out)
             for a in kid:
                 if a.tag != _C + "InformacionAduanera" or len(a):
                     raise NotCanonical
-                out.append(a.get("NumeroPedimento") or "")
+                out.append(of(a).get("NumeroPedimento") or "")
 
 
-def _impuestos_fast(imp: etree._Element, out: list[str]) -> None:
+def _impuestos_fast(imp: etree._Element, out: list[str], of: Of) -> None:
     groups = _ranked(imp, _IMP_GLOBAL_RANK)
+    ia = of(imp)
     for rank, group in groups:
         if rank == 0:
-            _leaves(group, _C + "Retencion", _RETENCION_G, out)
-    v = imp.get("TotalImpuestosRetenidos")
+            _leaves(group, _C + "Retencion", _RETENCION_G, out, of)
+    v = ia.get("TotalImpuestosRetenidos")
     if v is not None:
         out.append(v)
     for rank, group in groups:
         if rank == 1:
-            _leaves(group, _C + "Traslado", _TRASLADO_G, out)
-    v = imp.get("TotalImpuestosTrasladados")
+            _leaves(group, _C + "Traslado", _TRASLADO_G, out, of)
+    v = ia.get("TotalImpuestosTrasladados")
     if v is not None:
         out.append(v)
 
 
-def _pagos_fast(pagos: etree._Element, out: list[str]) -> None:
-    out.append(pagos.get("Version") or "")
+def _pagos_fast(pagos: etree._Element, out: list[str], of: Of) -> None:
+    out.append(of(pagos).get("Version") or "")
     for rank, kid in _ranked(pagos, _PAGOS_RANK):
         if rank == 0:
-            attrs(kid, _TOTALES, out)
+            attrs(of(kid), _TOTALES, out)
             continue
-        attrs(kid, _PAGO, out)
+        attrs(of(kid), _PAGO, out)
         for r, sub in _ranked(kid, _PAGO_RANK):
             if r == 0:
-                attrs(sub, _DOCTO, out)
+                attrs(of(sub), _DOCTO, out)
                 imps = _ranked(sub, _DR_RANK)
                 if len(imps) > 1:  # XSLT takes all RetencionesDR of all ImpuestosDR first
                     raise NotCanonical
                 for _, imp in imps:
                     for r2, group in _ranked(imp, _IMP_DR_RANK):
                         if r2 == 0:
-                            _leaves(group, PAGO20 + "RetencionDR", _RETENCION_DR, out)
+                            _leaves(group, PAGO20 + "RetencionDR", _RETENCION_DR, out, of)
                         else:
-                            _leaves(group, PAGO20 + "TrasladoDR", _TRASLADO_DR, out)
+                            _leaves(group, PAGO20 + "TrasladoDR", _TRASLADO_DR, out, of)
             else:
                 for r2, group in _ranked(sub, _IMP_P_RANK):
                     if r2 == 0:
-                        _leaves(group, PAGO20 + "RetencionP", _RETENCION_P, out)
+                        _leaves(group, PAGO20 + "RetencionP", _RETENCION_P, out, of)
                     else:
-                        _leaves(group, PAGO20 + "TrasladoP", _TRASLADO_P, out)
+                        _leaves(group, PAGO20 + "TrasladoP", _TRASLADO_P, out, of)
 
 
-def fields_fast(root: etree._Element) -> list[str]:
+def _itself(el: etree._Element) -> etree._Element:
+    return el
+
+
+def fields_fast(
+    root: etree._Element, snapshot: dict[etree._Element, dict[str, str]] | None = None
+) -> list[str]:
+    """``snapshot``: the tree's attributes by element (rules.context.snapshot), if any."""
+    of: Of = snapshot.__getitem__ if snapshot is not None else _itself  # type: ignore[assignment]
     out: list[str] = []
-    attrs(root, _COMPROBANTE, out)
+    attrs(of(root), _COMPROBANTE, out)
     for rank, kid in _ranked(root, _ROOT_RANK):
         if rank == 0:
-            attrs(kid, _INFO_GLOBAL, out)
+            attrs(of(kid), _INFO_GLOBAL, out)
         elif rank == 1:
-            out.append(kid.get("TipoRelacion") or "")
+            out.append(of(kid).get("TipoRelacion") or "")
             for r in kid:
                 if r.tag != _C + "CfdiRelacionado":
                     raise NotCanonical
-                out.append(r.get("UUID") or "")
+                out.append(of(r).get("UUID") or "")
         elif rank == 2:
-            attrs(kid, _EMISOR, out)
+            attrs(of(kid), _EMISOR, out)
         elif rank == 3:
-            attrs(kid, _RECEPTOR, out)
+            attrs(of(kid), _RECEPTOR, out)
         elif rank == 4:
             for c in kid:
                 if c.tag != _C + "Concepto":
                     raise NotCanonical
-                _concepto_fast(c, out)
+                _concepto_fast(c, out, of)
         elif rank == 5:
-            _impuestos_fast(kid, out)
+            _impuestos_fast(kid, out, of)
         elif rank == 6:
             for child in kid:
                 tag = child.tag
                 if tag == PAGOS_TAG:
-                    _pagos_fast(child, out)
+                    _pagos_fast(child, out, of)
                 elif tag == TFD_TAG and not len(child) and child.text is None:
                     pass  # no template: the built-in rule outputs its (absent) text
                 else:

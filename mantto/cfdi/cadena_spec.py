@@ -22,7 +22,15 @@ PAGOS_TAG = PAGO20 + "Pagos"
 
 R, O = True, False  # Requerido / Opcional  # noqa: E741
 
-Spec = tuple[tuple[str, ...], tuple[bool, ...], Callable[[list], tuple]]
+# (names, required flags, getter of the required values, layouts): ``layouts`` maps the
+# attribute names of one element, in document order, to the getter of its fields (see
+# attrs()).
+Spec = tuple[
+    tuple[str, ...],
+    tuple[bool, ...],
+    Callable[[list], tuple],
+    dict[tuple[str, ...], Callable[[dict], tuple]],
+]
 
 
 def _spec(*pairs: tuple[str, bool]) -> Spec:
@@ -31,7 +39,7 @@ def _spec(*pairs: tuple[str, bool]) -> Spec:
     idx = [i for i, r in enumerate(required) if r]
     # itemgetter returns a bare value for one index; always get a tuple back.
     pick = itemgetter(*idx) if len(idx) > 1 else (lambda vals, i=idx[0]: (vals[i],))
-    return names, required, pick
+    return names, required, pick, {}
 
 
 _COMPROBANTE = _spec(
@@ -191,8 +199,33 @@ class Fallback(Exception):
     """The document has something only SAT's stylesheet knows how to render."""
 
 
-def attrs(el: etree._Element, spec: Spec, out: list[str]) -> None:
-    names, required, pick_required = spec
+def _layout(names: tuple[str, ...], present: tuple[str, ...]) -> Callable[[dict], tuple]:
+    """Getter of the fields of an element with attributes ``present`` and no Requerido
+    absent: the spec's names present, in the stylesheet's order."""
+    got = set(present)
+    picked = [n for n in names if n in got]
+    if not picked:
+        return lambda d: ()
+    if len(picked) == 1:
+        return lambda d, n=picked[0]: (d[n],)
+    return itemgetter(*picked)
+
+
+def attrs(el: etree._Element | dict[str, str], spec: Spec, out: list[str]) -> None:
+    names, required, pick_required, layouts = spec
+    if type(el) is dict:  # a snapshot's attributes (rules.context.snapshot)
+        # Documents repeat a handful of attribute layouts, so the getter of the fields is
+        # a dict hit keyed by the names alone (never the values); an absent Requerido
+        # (it writes "") takes the general path below. Bounded: cleared if it grows.
+        present = tuple(el)
+        getter = layouts.get(present)
+        if getter is None and all(n in el for n, r in zip(names, required, strict=True) if r):
+            if len(layouts) > 1024:
+                layouts.clear()
+            getter = layouts[present] = _layout(names, present)
+        if getter is not None:
+            out += getter(el)  # type: ignore[arg-type]
+            return
     vals = list(map(el.get, names))
     if None not in vals:
         out += vals

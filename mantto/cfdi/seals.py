@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -123,6 +124,7 @@ def verify_seals(
     at: datetime,
     store: SatCertStore | None,
     tz: tzinfo | None = None,
+    attrs: dict[etree._Element, dict[str, str]] | None = None,
 ) -> list[Finding]:
     """Check Sello/CSD and (unless ``unstamped``) the TimbreFiscalDigital of a CFDI 4.0.
 
@@ -130,18 +132,29 @@ def verify_seals(
     that is not a CFDI 4.0 Comprobante yields nothing, and an unreadable Fecha skips the
     date checks: the structure rules report those (CFDI40101). ``tz`` is the issuer's
     zone when the caller knows it (from LugarExpedicion); see the module docstring.
+    ``attrs`` is the tree's attribute snapshot (rules.context.snapshot), when there is one.
     """
     if root.tag != COMPROBANTE:
         return []
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
+    # Where attributes are read from: the snapshot's dicts, or the elements themselves
+    # (both answer .get()).
+    of: _AttrsOf = attrs.__getitem__ if attrs is not None else _itself  # type: ignore[assignment]
     findings: list[Finding] = []
-    fecha = _local(root.get("Fecha"))
+    fecha = _local(of(root).get("Fecha"))
     fecha_range = _fecha_utc_range(fecha, tz) if fecha else None
-    _check_emisor_seal(root, findings, store, fecha_range)
+    _check_emisor_seal(root, findings, store, fecha_range, of, attrs)
     if not unstamped:
-        _check_tfd(root, findings, store, at, fecha_range)
+        _check_tfd(root, findings, store, at, fecha_range, of)
     return findings
+
+
+_AttrsOf = Callable[[etree._Element], "dict[str, str] | etree._Element"]
+
+
+def _itself(el: etree._Element) -> etree._Element:
+    return el
 
 
 # -- Sello and CSD ---------------------------------------------------------------------
@@ -152,8 +165,10 @@ def _check_emisor_seal(
     findings: list[Finding],
     store: SatCertStore | None,
     fecha_range: tuple[datetime, datetime] | None,
+    of: _AttrsOf,
+    attrs: dict[etree._Element, dict[str, str]] | None,
 ) -> None:
-    b64 = root.get("Certificado") or ""
+    b64 = of(root).get("Certificado") or ""
     try:
         info = parse_certificado(b64) if b64 else None
     except CertificateError:
@@ -169,13 +184,19 @@ def _check_emisor_seal(
             )
         )
         return
-    _check_sello(root, info, findings)
-    _check_certificate(root, info, findings, store, fecha_range)
+    _check_sello(root, info, findings, of, attrs)
+    _check_certificate(root, info, findings, store, fecha_range, of)
 
 
-def _check_sello(root: etree._Element, info: CertInfo, findings: list[Finding]) -> None:
-    signature = _b64(root.get("Sello") or "")
-    cadena = cadena_original(root).encode("utf-8")
+def _check_sello(
+    root: etree._Element,
+    info: CertInfo,
+    findings: list[Finding],
+    of: _AttrsOf,
+    attrs: dict[etree._Element, dict[str, str]] | None,
+) -> None:
+    signature = _b64(of(root).get("Sello") or "")
+    cadena = cadena_original(root, attrs).encode("utf-8")
     if not signature or not info.verify_sha256(cadena, signature):
         findings.append(
             error(
@@ -194,8 +215,9 @@ def _check_certificate(
     findings: list[Finding],
     store: SatCertStore | None,
     fecha_range: tuple[datetime, datetime] | None,
+    of: _AttrsOf,
 ) -> None:
-    no_cert = root.get("NoCertificado") or ""
+    no_cert = of(root).get("NoCertificado") or ""
     if no_cert != info.number:
         findings.append(
             error(
@@ -216,7 +238,7 @@ def _check_certificate(
             )
         )
     emisor = next((k for k in root if k.tag == _EMISOR), None)  # find() costs more
-    rfc = (emisor.get("Rfc") or "") if emisor is not None else ""
+    rfc = (of(emisor).get("Rfc") or "") if emisor is not None else ""
     if info.rfc != rfc.strip().upper():
         findings.append(
             error(
@@ -260,6 +282,7 @@ def _check_tfd(
     store: SatCertStore | None,
     at: datetime,
     fecha_range: tuple[datetime, datetime] | None,
+    of: _AttrsOf,
 ) -> None:
     tfds = [el for comp in root if comp.tag == _COMPLEMENTO for el in comp if el.tag == TFD_TAG]
     if not tfds:
@@ -283,16 +306,17 @@ def _check_tfd(
         )
         return
     tfd = tfds[0]
-    if tfd.get("Version") != "1.1":
+    ta = of(tfd)
+    if ta.get("Version") != "1.1":
         findings.append(
             error(
                 "MANTTO-TFD-VERSION",
-                f"El Timbre Fiscal Digital es versión {tfd.get('Version') or 'desconocida'}; "
+                f"El Timbre Fiscal Digital es versión {ta.get('Version') or 'desconocida'}; "
                 "un CFDI 4.0 lleva la versión 1.1. Suba el XML original entregado por el PAC.",
                 P_TFD + "/@Version",
             )
         )
-    if (tfd.get("SelloCFD") or "") != (root.get("Sello") or ""):
+    if (ta.get("SelloCFD") or "") != (of(root).get("Sello") or ""):
         findings.append(
             error(
                 "MANTTO-TFD-SELLOCFD",
@@ -301,19 +325,19 @@ def _check_tfd(
                 P_TFD + "/@SelloCFD",
             )
         )
-    ft_utc = _check_tfd_dates(tfd, findings, at, fecha_range)
-    _check_sello_sat(tfd, findings, store, ft_utc)
+    ft_utc = _check_tfd_dates(ta, findings, at, fecha_range)
+    _check_sello_sat(ta, findings, store, ft_utc)
 
 
 def _check_tfd_dates(
-    tfd: etree._Element,
+    tfd: etree._Element | dict[str, str],
     findings: list[Finding],
     at: datetime,
     fecha_range: tuple[datetime, datetime] | None,
 ) -> datetime | None:
     """Check FechaTimbrado; return it as UTC (None when unreadable)."""
     path = P_TFD + "/@FechaTimbrado"
-    ft = _local(tfd.get("FechaTimbrado"))
+    ft = _local(tfd.get("FechaTimbrado"))  # tfd: the element or its attributes
     if ft is None:
         findings.append(
             error(
@@ -359,12 +383,12 @@ def _check_tfd_dates(
 
 
 def _check_sello_sat(
-    tfd: etree._Element,
+    ta: etree._Element | dict[str, str],
     findings: list[Finding],
     store: SatCertStore | None,
     ft_utc: datetime | None,
 ) -> None:
-    number = tfd.get("NoCertificadoSAT") or ""
+    number = ta.get("NoCertificadoSAT") or ""
     if not _NUMBER_RE.fullmatch(number):
         findings.append(
             error(
@@ -387,8 +411,8 @@ def _check_sello_sat(
             )
         )
         return
-    signature = _b64(tfd.get("SelloSAT") or "")
-    if not signature or not info.verify_sha256(cadena_tfd(tfd).encode("utf-8"), signature):
+    signature = _b64(ta.get("SelloSAT") or "")
+    if not signature or not info.verify_sha256(cadena_tfd(ta).encode("utf-8"), signature):
         findings.append(
             error(
                 "MANTTO-TFD-SELLOSAT",

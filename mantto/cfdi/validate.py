@@ -49,7 +49,8 @@ def validate(
             sealed = seals.verify_seals(
                 root, unstamped=unstamped, at=at or datetime.now(UTC), store=store, attrs=attrs
             )
-            findings = _merge(findings, sealed)
+            if sealed:  # the usual valid document: nothing to merge
+                findings = _merge(findings, sealed)
     except Exception as exc:  # noqa: BLE001 - a hostile document must never crash an upload
         findings.append(
             error(

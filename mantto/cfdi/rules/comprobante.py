@@ -287,7 +287,8 @@ def check_informacion_global(c: Ctx) -> None:
             "el nodo.",
             p,
         )
-    per, meses, anio = ig.get("Periodicidad"), ig.get("Meses", ""), ig.get("Año", "")
+    ia = c.at[ig]
+    per, meses, anio = ia.get("Periodicidad"), ia.get("Meses", ""), ia.get("Año", "")
     if per == "05" and c.emisor.get("RegimenFiscal") != "621":
         c.err(
             "CFDI40132",

@@ -39,9 +39,10 @@ class Sums:
 def check_conceptos(c: Ctx) -> Sums:
     s = Sums()
     ien = c.tipo in ("I", "E", "N")
+    at = c.at
     for i, el in enumerate(c.conceptos, 1):
         p = f"{R}/Conceptos/Concepto[{i}]"
-        a = el.attrib
+        a = at[el]
         cant, vu, imp = a.get("Cantidad", ""), a.get("ValorUnitario", ""), a.get("Importe", "")
         importe = c.amount(a, "Importe")
         if importe is not None:
@@ -129,7 +130,7 @@ def _aduana_y_partes(c: Ctx, el: etree._Element, i: int, p: str) -> None:
         elif tag == C + "Parte":
             j += 1
             pp = f"{p}/Parte[{j}]"
-            a = k.attrib
+            a = c.at[k]
             valor, importe = c.amount(a, "ValorUnitario"), c.amount(a, "Importe")
             if valor is not None and valor <= 0:
                 c.err(
@@ -193,37 +194,39 @@ def _concepto_impuestos(c: Ctx, el: etree._Element, i: int, p: str, objeto: str,
         )
     for j, t in enumerate(traslados, 1):
         tp = f"{p}/Impuestos/Traslados/Traslado[{j}]"
+        ta = c.at[t]
         key = tax(
             c,
-            t.attrib,
+            ta,
             tp,
             retencion=False,
             codes=("CFDI40174", "CFDI40177", "CFDI40178", "CFDI40179", "CFDI40180"),
         )
         if key is not None:
-            base = v.dec(t.get("Base")) or ZERO
-            importe = c.amount(t.attrib, "Importe") or ZERO
+            base = v.dec(ta.get("Base")) or ZERO
+            importe = c.amount(ta, "Importe") or ZERO
             acc = s.traslados.setdefault(key, [ZERO, ZERO])
             acc[0] += base
             acc[1] += importe
     for j, r in enumerate(retenciones, 1):
         rp = f"{p}/Impuestos/Retenciones/Retencion[{j}]"
+        ra = c.at[r]
         key = tax(
             c,
-            r.attrib,
+            ra,
             rp,
             retencion=True,
             codes=("CFDI40181", "CFDI40184", "CFDI40184", "CFDI40185", "CFDI40186"),
         )
         if key is not None:
             s.retenciones[key[0]] = s.retenciones.get(key[0], ZERO) + (
-                c.amount(r.attrib, "Importe") or ZERO
+                c.amount(ra, "Importe") or ZERO
             )
 
 
 def tax(
     c: Ctx,
-    a: etree._Attrib,
+    a: dict[str, str],
     path: str,
     *,
     retencion: bool,

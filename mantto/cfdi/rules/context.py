@@ -15,7 +15,12 @@ C = "{" + NS_CFDI + "}"
 P = "{" + NS_PAGOS + "}"
 TFD_TAG = "{" + NS_TFD + "}TimbreFiscalDigital"
 PAGOS_TAG = P + "Pagos"
-_EMISOR, _RECEPTOR, _CONCEPTOS, _CONCEPTO = C + "Emisor", C + "Receptor", C + "Conceptos", C + "Concepto"
+_EMISOR, _RECEPTOR, _CONCEPTOS, _CONCEPTO = (
+    C + "Emisor",
+    C + "Receptor",
+    C + "Conceptos",
+    C + "Concepto",
+)
 _IMPUESTOS, _RELACIONADOS = C + "Impuestos", C + "CfdiRelacionados"
 _INFO_GLOBAL, _COMPLEMENTO = C + "InformacionGlobal", C + "Complemento"
 

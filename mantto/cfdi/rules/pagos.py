@@ -86,7 +86,7 @@ def check_pago_header(c: Ctx) -> None:
             "solo se admite ACuentaTerceros.",
             cp,
         )
-    ca = el.attrib
+    ca = c.at[el]
     checks = (
         ("CRP20113", "ClaveProdServ", "84111506"),
         ("CRP20115", "Cantidad", "1"),
@@ -136,7 +136,7 @@ def check_pagos(c: Ctx) -> None:
 
     for i, pago in enumerate(kids(pagos, P + "Pago"), 1):
         p = f"{PP}/Pago[{i}]"
-        a = pago.attrib
+        a = c.at[pago]
         forma, moneda_p = a.get("FormaDePagoP", ""), a.get("MonedaP", "")
         dec_p = mxn.get(moneda_p, 2)
         if forma == "99":
@@ -197,7 +197,7 @@ def check_pagos(c: Ctx) -> None:
     totales(c, pagos, totals, terms)
 
 
-def _cuentas(c: Ctx, a: etree._Attrib, forma: str, p: str) -> None:
+def _cuentas(c: Ctx, a: dict[str, str], forma: str, p: str) -> None:
     if forma and forma not in BANCARIZADAS:
         for code, name in (
             ("CRP20221", "RfcEmisorCtaOrd"),
@@ -250,7 +250,7 @@ def _doctos(
     total, n, complete = ZERO, 0, True
     for j, d in enumerate(kids(pago, P + "DoctoRelacionado"), 1):
         dp = f"{p}/DoctoRelacionado[{j}]"
-        a = d.attrib
+        a = c.at[d]
         moneda_dr = a.get("MonedaDR", "")
         dec_dr = mxn.get(moneda_dr, 2)
         if moneda_dr == "XXX":

@@ -43,7 +43,7 @@ def impuestos_dr(
             f"{dp}/ImpuestosDR",
         )
     for k, r in enumerate(rets, 1):
-        a = r.attrib
+        a = c.at[r]
         tax(
             c,
             a,
@@ -56,7 +56,7 @@ def impuestos_dr(
         acc[0] += (v.dec(a.get("ImporteDR")) or ZERO) / eq
         acc[1] += 1
     for k, t in enumerate(tras, 1):
-        a = t.attrib
+        a = c.at[t]
         tax(
             c,
             a,
@@ -82,11 +82,12 @@ def impuestos_p(
     want_r: dict,
 ) -> None:
     """ImpuestosP must equal Σ ImpuestosDR / EquivalenciaDR, grouped (CRP20262–CRP20274)."""
-    dec_p = cat.moneda_decimales().get(pago.get("MonedaP", ""), 2)
+    dec_p = cat.moneda_decimales().get(c.at[pago].get("MonedaP", ""), 2)
     ip = f"{p}/ImpuestosP"
     seen_r: set[str] = set()
     for k, r in enumerate(_impuestos_p_nodes(pago, "RetencionesP", "RetencionP"), 1):
-        rp, key = f"{ip}/RetencionesP/RetencionP[{k}]", r.get("ImpuestoP", "")
+        ra = c.at[r]
+        rp, key = f"{ip}/RetencionesP/RetencionP[{k}]", ra.get("ImpuestoP", "")
         if key in seen_r:
             c.err(
                 "CRP20263",
@@ -94,7 +95,7 @@ def impuestos_p(
                 rp,
             )
         seen_r.add(key)
-        got = c.amount(r.attrib, "ImporteP")
+        got = c.amount(ra, "ImporteP")
         exp, n = want_r.get(key, [ZERO, 0])
         if got is not None:
             _close(
@@ -121,9 +122,10 @@ def impuestos_p(
     seen_t: set[tuple] = set()
     for k, t in enumerate(_impuestos_p_nodes(pago, "TrasladosP", "TrasladoP"), 1):
         tp = f"{ip}/TrasladosP/TrasladoP[{k}]"
-        factor, tasa_raw = t.get("TipoFactorP", ""), t.get("TasaOCuotaP")
+        ta = c.at[t]
+        factor, tasa_raw = ta.get("TipoFactorP", ""), ta.get("TasaOCuotaP")
         tasa = v.dec(tasa_raw)
-        key = (t.get("ImpuestoP", ""), factor, tasa)
+        key = (ta.get("ImpuestoP", ""), factor, tasa)
         if key in seen_t:
             c.err(
                 "CRP20271",
@@ -132,7 +134,7 @@ def impuestos_p(
                 tp,
             )
         seen_t.add(key)
-        if factor == "Exento" and (tasa_raw is not None or "ImporteP" in t.attrib):
+        if factor == "Exento" and (tasa_raw is not None or "ImporteP" in ta):
             c.err("CRP20266", "Un TrasladoP Exento solo lleva BaseP, ImpuestoP y TipoFactorP.", tp)
         if (
             factor in ("Tasa", "Cuota")
@@ -147,7 +149,7 @@ def impuestos_p(
                 f"{tp}/@TasaOCuotaP",
             )
         exp_base, exp_imp, n = want_t.get(key, [ZERO, ZERO, 0])
-        base = c.amount(t.attrib, "BaseP")
+        base = c.amount(ta, "BaseP")
         if base is not None:
             _close(
                 c,
@@ -159,7 +161,7 @@ def impuestos_p(
                 dec_p,
                 f"{tp}/@BaseP",
             )
-        importe = c.amount(t.attrib, "ImporteP")
+        importe = c.amount(ta, "ImporteP")
         if importe is not None:
             _close(
                 c,
@@ -252,7 +254,7 @@ def totales(
     tot = kid(pagos, P + "Totales")
     if tot is None:
         return
-    a = tot.attrib
+    a = c.at[tot]
     # When a whole family of totals is missing SAT has one code for it; per-attribute
     # codes are for the family being partly there.
     absent_family = set()

@@ -56,12 +56,33 @@ class Elem:
             (f"{{{ns}}}{local}", local, spec, lo, hi) for ns, local, spec, lo, hi in self.children
         )
 
+    # (every attribute name, the required ones, ((name, check), ...) for the attributes
+    # that have a check): what structure._layout_checks needs to judge a set of names.
+    # Built on first use, like ``fast``.
+    quick: tuple[frozenset[str], frozenset[str], tuple[tuple[str, Callable], ...]] | None = None
+    # Attribute names of one element, in document order -> the checks of those present,
+    # or None when the names alone are wrong (unknown, a required one absent). Depends
+    # on the names only; bounded by _check_attrs.
+    layouts: dict[tuple[str, ...], tuple[tuple[str, Callable], ...] | None] = field(
+        default_factory=dict
+    )
+
     def fast_table(self) -> dict[str, tuple]:
         """name -> (check or None, required, Attr). A catalog attribute's check is the
-        membership test of its frozenset (catalogs hold no value a pattern refuses)."""
+        membership test of its frozenset."""
         if self.fast is None:
             self.fast = {name: (_fast_check(a), a.required, a) for name, a in self.attrs.items()}
         return self.fast
+
+    def quick_table(self) -> tuple[frozenset[str], frozenset[str], tuple]:
+        if self.quick is None:
+            fast = self.fast_table()
+            self.quick = (
+                frozenset(self.attrs),
+                frozenset(n for n, a in self.attrs.items() if a.required),
+                tuple((n, f[0]) for n, f in fast.items() if f[0] is not None),
+            )
+        return self.quick
 
 
 def _fast_check(a: Attr) -> Callable[[str], object] | None:

@@ -106,11 +106,49 @@ def _walk(el: etree._Element, spec: Elem, out: list[Finding]) -> None:
 
 
 def _check_attrs(el: etree._Element, spec: Elem, out: list[Finding]) -> None:
-    # Hot path: one dict lookup and one check per attribute; problems go to _slow().
+    snap = out.at.get(el)  # type: ignore[attr-defined]  # out is always an _Out here
+    attrs = snap if snap is not None else dict(el.items())
+    # Hot path: documents repeat a few attribute layouts, so whether the names are right
+    # (none unknown outside xsi:, every required one present) and which checks apply is
+    # a dict hit on the names; then one check per present attribute. Anything off goes
+    # to the loop of _check_attrs_slow, which reports in document order.
+    present = tuple(attrs)
+    layouts = spec.layouts
+    checks = layouts.get(present, _UNSEEN)
+    if checks is _UNSEEN:
+        checks = _layout_checks(spec, attrs)
+        if len(layouts) > 1024:
+            layouts.clear()
+        layouts[present] = checks
+    if checks is not None:
+        for name, check in checks:
+            if not check(attrs[name]):
+                break
+        else:
+            return
+    _check_attrs_slow(el, attrs, spec, out)
+
+
+_UNSEEN = object()
+
+
+def _layout_checks(spec: Elem, attrs: dict[str, str]) -> tuple | None:
+    names, required_names, checks = spec.quick if spec.quick is not None else spec.quick_table()
+    keys = attrs.keys()
+    if not required_names <= keys:
+        return None
+    if not keys <= names and not all(n.startswith(_XSI_PREFIX) for n in keys - names):
+        return None
+    return tuple((name, check) for name, check in checks if name in keys)
+
+
+def _check_attrs_slow(
+    el: etree._Element, attrs: dict[str, str], spec: Elem, out: list[Finding]
+) -> None:
+    """One dict lookup and one check per attribute; problems go to _slow()."""
     fast = spec.fast if spec.fast is not None else spec.fast_table()
     required = 0
-    snap = out.at.get(el)  # type: ignore[attr-defined]  # out is always an _Out here
-    for name, value in snap.items() if snap is not None else el.items():
+    for name, value in attrs.items():
         f = fast.get(name)
         if f is None:
             if not name.startswith(_XSI_PREFIX):
@@ -129,7 +167,7 @@ def _check_attrs(el: etree._Element, spec: Elem, out: list[Finding]) -> None:
             _slow(name, value, a, spec, el, out)
     if required != spec.n_required:
         for name, a in spec.attrs.items():
-            if a.required and el.get(name) is None:
+            if a.required and attrs.get(name) is None:
                 out.append(
                     error(
                         "MANTTO-XSD-ATTR-REQUIRED",

@@ -93,8 +93,9 @@ def _locales(c: Ctx) -> Decimal:
     if IMPLOCAL not in c.complement_tags:
         return ZERO
     imp = kid(c.complemento, IMPLOCAL)  # type: ignore[arg-type]
-    return (v.dec(imp.get("TotaldeTraslados")) or ZERO) - (
-        v.dec(imp.get("TotaldeRetenciones")) or ZERO
+    ia = c.at[imp]
+    return (v.dec(ia.get("TotaldeTraslados")) or ZERO) - (
+        v.dec(ia.get("TotaldeRetenciones")) or ZERO
     )
 
 
@@ -119,14 +120,16 @@ def _impuestos_globales(c: Ctx, s: Sums) -> tuple[Decimal, Decimal]:
             "comprobante; los impuestos pagados van en el complemento (ImpuestosP).",
             p,
         )
-    a = imp.attrib
+    at = c.at
+    a = at[imp]
     rets = grandkids(imp, C + "Retenciones", C + "Retencion")
     tras = grandkids(imp, C + "Traslados", C + "Traslado")
     # Retenciones, grouped by Impuesto.
     ret_sum, seen_ret = ZERO, set()
     for j, r in enumerate(rets, 1):
-        rp, key = f"{p}/Retenciones/Retencion[{j}]", r.get("Impuesto", "")
-        raw = r.get("Importe", "")
+        ra = at[r]
+        rp, key = f"{p}/Retenciones/Retencion[{j}]", ra.get("Impuesto", "")
+        raw = ra.get("Importe", "")
         if key in seen_ret:
             c.err(
                 "CFDI40208",
@@ -135,7 +138,7 @@ def _impuestos_globales(c: Ctx, s: Sums) -> tuple[Decimal, Decimal]:
                 rp,
             )
         seen_ret.add(key)
-        importe = c.amount(r.attrib, "Importe")
+        importe = c.amount(ra, "Importe")
         if importe is None:
             continue
         ret_sum += importe
@@ -164,9 +167,10 @@ def _impuestos_globales(c: Ctx, s: Sums) -> tuple[Decimal, Decimal]:
     tras_sum, seen_tras = ZERO, set()
     for j, t in enumerate(tras, 1):
         tp = f"{p}/Traslados/Traslado[{j}]"
-        factor, tasa_raw = t.get("TipoFactor", ""), t.get("TasaOCuota")
+        ta = at[t]
+        factor, tasa_raw = ta.get("TipoFactor", ""), ta.get("TasaOCuota")
         tasa = v.dec(tasa_raw) if tasa_raw is not None and v.decimal6_ge0(tasa_raw) else None
-        key = (t.get("Impuesto", ""), factor, tasa)
+        key = (ta.get("Impuesto", ""), factor, tasa)
         if key in seen_tras:
             c.err(
                 "CFDI40218",
@@ -187,20 +191,20 @@ def _impuestos_globales(c: Ctx, s: Sums) -> tuple[Decimal, Decimal]:
                 f"TipoFactor {factor} (catálogo c_TasaOCuota).",
                 f"{tp}/@TasaOCuota",
             )
-        if factor == "Exento" and (tasa_raw is not None or "Importe" in t.attrib):
+        if factor == "Exento" and (tasa_raw is not None or "Importe" in ta):
             c.err(
                 "MANTTO-TRASLADO-EXENTO",
                 "Un Traslado global Exento no lleva TasaOCuota ni Importe.",
                 tp,
             )
-        if factor in ("Tasa", "Cuota") and (tasa_raw is None or "Importe" not in t.attrib):
+        if factor in ("Tasa", "Cuota") and (tasa_raw is None or "Importe" not in ta):
             c.err(
                 "MANTTO-TRASLADO-INCOMPLETO",
                 f"Un Traslado global con TipoFactor {factor} debe llevar TasaOCuota e Importe.",
                 tp,
             )
         got = s.traslados.get(key, [ZERO, ZERO])
-        base_raw, base = t.get("Base", ""), c.amount(t.attrib, "Base")
+        base_raw, base = ta.get("Base", ""), c.amount(ta, "Base")
         if base is not None:
             if v.places(base_raw) > dec:
                 c.err(
@@ -217,8 +221,8 @@ def _impuestos_globales(c: Ctx, s: Sums) -> tuple[Decimal, Decimal]:
                     f"conceptos es {v.fmt(expected)}.",
                     f"{tp}/@Base",
                 )
-        raw = t.get("Importe")
-        importe = c.amount(t.attrib, "Importe")
+        raw = ta.get("Importe")
+        importe = c.amount(ta, "Importe")
         if importe is not None:
             tras_sum += importe
             if v.places(raw) > dec:
@@ -269,7 +273,7 @@ def _impuestos_globales(c: Ctx, s: Sums) -> tuple[Decimal, Decimal]:
                 f"retenciones globales es {v.fmt(ret_sum)}.",
                 f"{p}/@TotalImpuestosRetenidos",
             )
-    if tot_tras_raw is None and any("Importe" in t.attrib for t in tras):
+    if tot_tras_raw is None and any("Importe" in at[t] for t in tras):
         c.err(
             "CFDI40212",
             "Hay traslados globales pero falta TotalImpuestosTrasladados.",

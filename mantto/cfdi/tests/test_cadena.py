@@ -20,6 +20,7 @@ from mantto.cfdi.cadena import (
     cadena_tfd_xslt,
     normalize_space,
 )
+from mantto.cfdi.rules.context import snapshot
 from mantto.cfdi.testing import Concepto
 
 Edit = Callable[[etree._Element], object]
@@ -168,17 +169,21 @@ def test_it_matches_sat_xslt(name):
     exact = cadena._fields(root)  # the hand-written path handles it (no XSLT fallback)
     try:
         assert cadena.fields_fast(root) == exact
+        # validate() hands over the attributes it already read; same fields either way.
+        assert cadena.fields_fast(root, snapshot(root)) == exact
     except cadena.NotCanonical:
         assert name in NOT_IN_SCHEMA_ORDER
     else:
         assert name not in NOT_IN_SCHEMA_ORDER
     assert cadena_original(root) == cadena_original_xslt(root)
+    assert cadena_original(root, snapshot(root)) == cadena_original_xslt(root)
 
 
 @pytest.mark.parametrize("name", ["invoice", "payment"])
 def test_it_matches_sat_xslt_for_tfd(name):
     tfd = testing.tfd_of(_doc(name))
     assert cadena_tfd(tfd) == cadena_tfd_xslt(tfd)
+    assert cadena_tfd(dict(tfd.items())) == cadena_tfd_xslt(tfd)  # as validate() passes it
     tfd.set("Leyenda", "  Leyenda   del PAC ")
     assert cadena_tfd(tfd) == cadena_tfd_xslt(tfd)
     assert "|Leyenda del PAC|" in cadena_tfd(tfd)
@@ -246,7 +251,7 @@ _BASES = [
     testing.make_payment(retencion_iva="0.106667", sign=False),
 ]
 _OPS = st.tuples(
-    st.sampled_from(["shuffle", "dup", "comment", "drop", "move"]),
+    st.sampled_from(["shuffle", "dup", "comment", "drop", "move", "unset", "reorder"]),
     st.integers(0, 99),
     st.integers(0, 99),
 )
@@ -270,6 +275,12 @@ def _apply(root: etree._Element, op: str, a: int, b: int) -> None:
         target = elements[b % len(elements)]
         if target is not el and el is not root and el not in set(target.iterancestors()):
             target.append(el)
+    elif op == "unset" and el.attrib:  # may drop a Requerido: the cadena writes "" for it
+        del el.attrib[el.keys()[b % len(el.attrib)]]
+    elif op == "reorder" and el.attrib:  # document order of attributes must not matter
+        name = el.keys()[b % len(el.attrib)]
+        value = el.attrib.pop(name)
+        el.set(name, value)
 
 
 @settings(max_examples=150, deadline=None)
@@ -278,6 +289,7 @@ def test_it_matches_xslt_on_any_reshaped_tree(base, ops):
     root = etree.fromstring(_BASES[base])
     for op in ops:
         _apply(root, *op)
+    assert cadena_original(root) == cadena_original(root, snapshot(root))
     assert cadena_original(root) == cadena_original_xslt(root)
 
 
@@ -291,4 +303,5 @@ def test_it_normalizes_any_value_like_xslt(index, name, value):
     root = etree.fromstring(_BASES[0])
     elements = [e for e in root.iter() if isinstance(e.tag, str)]
     elements[index % len(elements)].set(name, value)
+    assert cadena_original(root) == cadena_original(root, snapshot(root))
     assert cadena_original(root) == cadena_original_xslt(root)

@@ -154,13 +154,15 @@ def _median_us(fn, n: int = 300) -> float:
     return statistics.median(samples) * 1e6
 
 
-def test_it_runs_the_rules_fast():
+def test_the_rules_take_bounded_time():
+    # Speed targets live in bench/cfdi_validate.py, not in unit tests. This only catches
+    # a pathological regression (a per-document catalog load, a quadratic walk): ~100 µs
+    # on a quiet machine, and the ceiling is far above what a loaded runner can add.
     catalogs.warm()
     for xml in (testing.make_invoice(), testing.make_payment()):
         root, _ = xmlsafe.parse(xml)
         rules.run(root)
-        # ~120-150 µs on a quiet machine; the bound leaves room for a busy CI runner.
-        assert _median_us(lambda root=root: rules.run(root)) < 1000
+        assert _median_us(lambda root=root: rules.run(root), n=100) < 50_000
 
 
 def test_it_leaves_stamp_attributes_to_the_seal_checks_without_duplicates(store):

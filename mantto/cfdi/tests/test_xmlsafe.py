@@ -53,6 +53,11 @@ HOSTILE = {
     "doctype-system": (DOCTYPE_SYSTEM, "MANTTO-XML-DTD"),
     "parameter-entity": (PARAMETER_ENTITY, "MANTTO-XML-DTD"),
     "xinclude": (XINCLUDE, "MANTTO-XML-XINCLUDE"),
+    # The namespace written with a character reference: "XInclude" is not in the bytes.
+    "xinclude-charref": (
+        XINCLUDE.replace(b"2001/XInclude", b"2001/&#88;Include"),
+        "MANTTO-XML-XINCLUDE",
+    ),
     "undeclared-entity": (UNDECLARED_ENTITY, "MANTTO-XML-ENTITY"),
     "3-mb": (b"<a>" + b" " * 3_000_000 + b"</a>", "MANTTO-XML-TOO-LARGE"),
     "10000-deep": (deep(10_000), "MANTTO-XML-DEPTH"),
@@ -82,13 +87,19 @@ HOSTILE = {
     "two-roots": (b"<a/><b/>", "MANTTO-XML-MALFORMED"),
 }
 
+# Hostile inputs must be refused in bounded time (see the test below).
+HOSTILE_CEILING_S = 15.0
+
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_it_refuses_hostile_input_with_a_finding(name: str):
     data, code = HOSTILE[name]
     start = time.perf_counter()
     root, found = xmlsafe.parse(data)
-    assert time.perf_counter() - start < 1.0
+    # Bounded, not fast: an expanded entity bomb would take minutes or exhaust memory.
+    # Speed targets live in bench/cfdi_validate.py; this ceiling must not flake on a
+    # loaded two-core machine.
+    assert time.perf_counter() - start < HOSTILE_CEILING_S
     assert root is None
     assert [f.code for f in found] == [code]
     assert found[0].is_error and found[0].message
@@ -136,7 +147,7 @@ def test_it_accepts_bytearray_and_rejects_text():
     assert xmlsafe.parse(doc.decode())[1][0].code == "MANTTO-XML-TYPE"  # type: ignore[arg-type]
 
 
-def test_it_stays_fast_on_a_huge_document_full_of_errors():
+def test_it_stays_bounded_on_a_huge_document_full_of_errors():
     from cfdi_rulekit import findings
 
     doc = testing.make_invoice(sign=False, stamp=False)
@@ -156,8 +167,15 @@ def test_it_stays_fast_on_a_huge_document_full_of_errors():
     assert len(huge) < xmlsafe.DEFAULT_MAX_BYTES
     start = time.perf_counter()
     found = findings(huge)
-    assert time.perf_counter() - start < 10
-    assert len(found) >= n * 5
+    elapsed = time.perf_counter() - start
+    # Bounded work: a fixed number of findings per bad concept (7 today: four value or
+    # catalog errors with the schema code, three with SAT's), plus a few for the totals;
+    # nothing that grows faster than the document.
+    assert n * 5 <= len(found) <= n * 8 + 20
+    # Bounded time, with a ceiling generous enough for a loaded two-core machine (about
+    # 1 s on a quiet one): it catches a quadratic walk, not a slow runner. Speed targets
+    # live in bench/cfdi_validate.py.
+    assert elapsed < 30
     assert found[-1].path.startswith("/Comprobante")
     assert any(f.path == f"/Comprobante/Conceptos/Concepto[{n}]/@ClaveProdServ" for f in found)
 
