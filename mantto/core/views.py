@@ -28,7 +28,44 @@ def home(request):
             supplier_id=request.user.supplier_id, state=ServiceRequest.State.DELIVERED
         )
         ctx["pending"] = pending_rows(qs, now)
+    else:
+        ctx["tiles"] = _staff_tiles(request.user)
     return render(request, "core/home.html", ctx)
+
+
+def _staff_tiles(user) -> list[dict]:
+    """What is waiting for this staff role, with a link to the queue that holds it."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from mantto.accounts.models import Role
+    from mantto.invoicing.models import ReceivedDocument
+    from mantto.invoicing.models import State as DocState
+    from mantto.services.models import ServiceRequest
+
+    state = ServiceRequest.State
+    tiles = []
+    if user.role in (Role.COORDINADOR, Role.ADMINISTRADOR):
+        requested = ServiceRequest.objects.filter(state=state.REQUESTED).count()
+        quoted = ServiceRequest.objects.filter(state=state.QUOTED).count()
+        tiles += [
+            {
+                "n": requested,
+                "label": _("Solicitudes sin taller asignado"),
+                "url": reverse("services:list") + f"?estado={state.REQUESTED}",
+            },
+            {
+                "n": quoted,
+                "label": _("Cotizaciones por autorizar"),
+                "url": reverse("services:authorizations"),
+            },
+        ]
+    if user.role in (Role.FINANZAS, Role.ADMINISTRADOR):
+        sent = ReceivedDocument.objects.filter(state=DocState.SENT).count()
+        tiles.append(
+            {"n": sent, "label": _("Facturas por revisar"), "url": reverse("invoicing:queue")}
+        )
+    return tiles
 
 
 @login_required
