@@ -67,6 +67,30 @@ def _too_deep(max_depth: int) -> etree.XPath:
     return etree.XPath("boolean(/*" + "/*" * max_depth + ")")
 
 
+# Files people upload by mistake instead of the XML, told apart by their first bytes.
+_SIGNATURES = (
+    (b"%PDF", "un PDF (la representación impresa)"),
+    (b"PK\x03\x04", "un ZIP (o un documento de Office)"),
+    (b"\x89PNG", "una imagen PNG"),
+    (b"\xff\xd8\xff", "una imagen JPEG"),
+    (b"GIF8", "una imagen GIF"),
+    (b"\xd0\xcf\x11\xe0", "un documento de Office (Word/Excel)"),
+)
+
+
+def _other_format(data: bytes) -> Finding | None:
+    """Only consulted once parsing failed, so the happy path pays nothing for it."""
+    head = data.lstrip()[:8]
+    for magic, what in _SIGNATURES:
+        if head.startswith(magic):
+            return error(
+                "MANTTO-XML-NO-ES-XML",
+                f"El archivo es {what}, no un XML. Suba el archivo .xml del CFDI que le "
+                "entregó el PAC.",
+            )
+    return None
+
+
 def parse(
     data: bytes,
     *,
@@ -94,7 +118,7 @@ def parse(
         ]
     problem = _encoding_problem(data)
     if problem:
-        return None, [problem]
+        return None, [_other_format(data) or problem]
     # "!" is rare in a CFDI: a one-byte (memchr) scan usually skips the other two scans.
     if b"!" in data and b"<!" in data and _DTD_RE.search(data):
         return None, [
@@ -107,7 +131,7 @@ def parse(
     try:
         root = etree.fromstring(data, _thread_parser())
     except etree.XMLSyntaxError as exc:
-        return None, [_syntax_finding(exc)]
+        return None, [_other_format(data) or _syntax_finding(exc)]
     except (ValueError, MemoryError, RecursionError) as exc:
         return None, [
             error("MANTTO-XML-MALFORMED", f"El XML no se pudo leer ({type(exc).__name__}).")

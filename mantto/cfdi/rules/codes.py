@@ -17,6 +17,7 @@ MANTTO: dict[str, str] = {
     "MANTTO-XML-XINCLUDE": "Usa XInclude.",
     "MANTTO-XML-DEPTH": "Anida elementos más allá del límite.",
     "MANTTO-XML-MALFORMED": "XML mal formado, truncado o que no es XML.",
+    "MANTTO-XML-NO-ES-XML": "Es otro formato (PDF, ZIP, imagen, Office) subido en lugar del XML.",
     "MANTTO-NO-CFDI": "La raíz no es cfdi:Comprobante de http://www.sat.gob.mx/cfd/4.",
     "MANTTO-VERSION-OBSOLETA": "CFDI 3.3 o anterior (o Version distinta de 4.0).",
     "MANTTO-XSD-ATTR-UNKNOWN": "Atributo que el esquema del SAT no define en ese nodo.",

@@ -83,7 +83,7 @@ HOSTILE = {
         b'<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" Version="4.',
         "MANTTO-XML-MALFORMED",
     ),
-    "not-xml": (b"%PDF-1.7 this is a pdf", "MANTTO-XML-MALFORMED"),
+    "not-xml": (b"%PDF-1.7 this is a pdf", "MANTTO-XML-NO-ES-XML"),
     "two-roots": (b"<a/><b/>", "MANTTO-XML-MALFORMED"),
 }
 
@@ -216,3 +216,26 @@ def test_it_never_raises_on_corrupted_documents(data):
 
 
 _VALID = testing.make_payment(stamp=False)
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "un PDF"),
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "un ZIP"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "una imagen PNG"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "una imagen JPEG"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "un documento de Office"),
+    ],
+)
+def test_it_names_the_format_uploaded_instead_of_the_xml(data: bytes, what: str):
+    root, findings = xmlsafe.parse(data)
+    assert root is None
+    assert [f.code for f in findings] == ["MANTTO-XML-NO-ES-XML"]
+    assert what in findings[0].message
+    assert "no un XML" in findings[0].message
+
+
+def test_it_keeps_the_syntax_message_for_plain_text():
+    _, findings = xmlsafe.parse(b"hola, esto no es XML")
+    assert [f.code for f in findings] == ["MANTTO-XML-MALFORMED"]

@@ -38,7 +38,8 @@ class ChecksTest(InvoicingTestCase):
     def test_it_refuses_a_file_that_is_not_xml_and_stores_nothing(self):
         with self.assertRaises(DomainError) as cm:
             self.upload(b"%PDF-1.4 esto no es un XML")
-        self.assertEqual(cm.exception.code, "MANTTO-XML-MALFORMED")
+        self.assertEqual(cm.exception.code, "MANTTO-XML-NO-ES-XML")
+        self.assertIn("es un PDF", cm.exception.message)
         self.assertFalse(ReceivedDocument.objects.exists())
         self.assertFalse(self.media.exists() and any(self.media.rglob("*.xml")))
 
