@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 from mantto.accounts.models import Role
 from mantto.audit.models import log_action
 from mantto.core.errors import DomainError
+from mantto.core.money import format_mxn
 from mantto.invoicing import checks, reading
 from mantto.invoicing.models import SUBMITTED, Kind, ReceivedDocument, State
 from mantto.notifications.services import queue_email
-from mantto.services.models import ServiceRequest
+from mantto.services.models import ServiceEvent, ServiceRequest
+from mantto.services.services import event
 
 # Engine codes meaning "this is not a CFDI at all": nothing worth storing.
 NOT_A_CFDI = ("MANTTO-XML-", "MANTTO-NO-CFDI", "MANTTO-VERSION-OBSOLETA")
@@ -257,6 +259,7 @@ def send_document(actor, doc: ReceivedDocument, *, now: datetime) -> ReceivedDoc
                 % {"uuid": doc.uuid},
                 "MANTTO-UUID-DUP",
             ) from exc
+        _timeline(doc, ServiceEvent.Kind.INVOICE_SENT, actor, now=now)
         log_action(
             actor,
             "invoice.sent",
@@ -323,6 +326,7 @@ def _accept(actor, doc: ReceivedDocument, *, now: datetime) -> None:
     doc.save(update_fields=["state", "decided_at", "decided_by"])
     if doc.kind == Kind.INGRESO and doc.service_id:
         ServiceRequest.objects.filter(pk=doc.service_id).update(invoice_accepted_at=now)
+    _timeline(doc, ServiceEvent.Kind.INVOICE_ACCEPTED, actor, now=now)
     log_action(actor, "invoice.accepted", doc, {"uuid": doc.uuid, "auto": actor is None}, now=now)
     queue_email(_recipients(doc), "invoice-accepted", {"doc": doc}, now=now)
 
@@ -366,9 +370,18 @@ def reject_document(
         doc.decided_by = actor
         doc.rejection_reason = reason[:2000]
         doc.save(update_fields=["state", "decided_at", "decided_by", "rejection_reason"])
+        _timeline(doc, ServiceEvent.Kind.INVOICE_REJECTED, actor, reason, now=now)
         log_action(actor, "invoice.rejected", doc, {"uuid": doc.uuid, "reason": reason}, now=now)
         queue_email(_recipients(doc), "invoice-rejected", {"doc": doc}, now=now)
     return doc
+
+
+def _timeline(doc: ReceivedDocument, kind: str, actor, note: str = "", *, now) -> None:
+    """The invoice's steps also show on its service's timeline, for the coordinator."""
+    if doc.kind != Kind.INGRESO or not doc.service_id:
+        return
+    label = _("UUID %(uuid)s por %(total)s") % {"uuid": doc.uuid, "total": format_mxn(doc.total)}
+    event(doc.service, kind, actor, f"{label}. {note}".strip(), now=now)
 
 
 def late_count(supplier) -> int:

@@ -403,6 +403,9 @@ class ServiceEvent(models.Model):
         DELIVERED = "entrega", _("Vehículo entregado")
         SURVEY = "encuesta", _("Encuesta respondida")
         REMINDER = "recordatorio", _("Recordatorio de facturación enviado")
+        INVOICE_SENT = "fact_enviada", _("Factura enviada a Finanzas")
+        INVOICE_ACCEPTED = "fact_aceptada", _("Factura aceptada por Finanzas")
+        INVOICE_REJECTED = "fact_rechazada", _("Factura rechazada por Finanzas")
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)

@@ -156,6 +156,20 @@ class DecideTest(InvoicingTestCase):
         self.assertIn("El concepto no coincide con la orden", email.body_html)
         self.assertEqual(doc.amount_payable, Decimal("0.00"))
 
+    def test_it_writes_the_invoice_steps_on_the_service_timeline(self):
+        s, doc = self.sent()
+        services.reject_document(
+            self.finanzas, doc, reason="Falta la orden de compra", now=self.now
+        )
+        kinds = list(s.events.values_list("kind", "note"))
+        self.assertIn(("fact_enviada", f"UUID {doc.uuid} por $5,105.16."), kinds)
+        self.assertIn(
+            ("fact_rechazada", f"UUID {doc.uuid} por $5,105.16. Falta la orden de compra"), kinds
+        )
+        self.login(self.coordinador)
+        r = self.client.get(reverse("services:detail", args=[s.code]))
+        self.assertContains(r, "Factura rechazada por Finanzas")
+
     def test_it_lets_a_rejected_invoice_be_uploaded_again(self):
         s, doc = self.sent()
         services.reject_document(
