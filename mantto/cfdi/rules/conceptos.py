@@ -36,6 +36,26 @@ class Sums:
         self.retenciones: dict[str, Decimal] = {}
 
 
+def _inexact_product(
+    a: dict, importe: Decimal | None, valor: Decimal | None
+) -> tuple[Decimal, Decimal, Decimal] | None:
+    """When Importe is not exactly Cantidad × ValorUnitario rounded, (Cantidad and) SAT's
+    limits to judge it by; None when it is exact or a value is missing. Concepts and
+    their Partes follow the same rule."""
+    cant, imp = a.get("Cantidad", ""), a.get("Importe", "")
+    cantidad = v.dec(cant)
+    if (
+        importe is None
+        or valor is None
+        or cantidad is None
+        or cantidad <= 0
+        or importe == v.round_half_up(cantidad * valor, v.places(imp))
+    ):
+        return None
+    lo, hi = v.product_limits(cant, a.get("ValorUnitario", ""), v.places(imp))
+    return cantidad, lo, hi
+
+
 def check_conceptos(c: Ctx) -> Sums:
     s = Sums()
     ien = c.tipo in ("I", "E", "N")
@@ -55,16 +75,9 @@ def check_conceptos(c: Ctx) -> Sums:
                 "ser mayor que cero.",
                 f"{p}/@ValorUnitario",
             )
-        cantidad = v.dec(cant)
-        if (
-            importe is not None
-            and valor is not None
-            and cantidad is not None
-            and cantidad > 0
-            and importe != v.round_half_up(cantidad * valor, v.places(imp))
-        ):
-            # Not the exactly rounded product: judge it with SAT's limits.
-            lo, hi = v.product_limits(cant, vu, v.places(imp))
+        limits = _inexact_product(a, importe, valor)
+        if limits is not None:
+            cantidad, lo, hi = limits
             if not lo <= importe <= hi:
                 c.err(
                     "CFDI40167",
@@ -139,15 +152,9 @@ def _aduana_y_partes(c: Ctx, el: etree._Element, i: int, p: str) -> None:
                     f"{pp}/@ValorUnitario",
                 )
             cant, vu, imp = a.get("Cantidad", ""), a.get("ValorUnitario", ""), a.get("Importe", "")
-            cantidad = v.dec(cant)
-            if (
-                importe is not None
-                and valor is not None
-                and cantidad is not None
-                and cantidad > 0
-                and importe != v.round_half_up(cantidad * valor, v.places(imp))
-            ):
-                lo, hi = v.product_limits(cant, vu, v.places(imp))
+            limits = _inexact_product(a, importe, valor)
+            if limits is not None:
+                _, lo, hi = limits
                 if not lo <= importe <= hi:
                     c.err(
                         "CFDI40198",
