@@ -124,6 +124,17 @@ def _check_key(email: str, key: str, ip: str | None, now: datetime) -> _Outcome:
     return _Outcome(user=user)
 
 
+def _placement(
+    role: str, supplier: Supplier | None, is_supplier_admin: bool
+) -> tuple[Supplier | None, bool]:
+    """A taller user belongs to a supplier; staff belong to none and administer none."""
+    if role == Role.TALLER and supplier is None:
+        raise DomainError(_("Un usuario de taller debe pertenecer a un taller."), "MANTTO-USR-SUP")
+    if role in STAFF_ROLES:
+        return None, False
+    return supplier, is_supplier_admin
+
+
 def invite_user(
     actor: User,
     *,
@@ -143,10 +154,7 @@ def invite_user(
         raise DomainError(_("No tienes permiso para invitar usuarios."), "MANTTO-USR-PERM")
     if actor.role != Role.ADMINISTRADOR:
         role, supplier = Role.TALLER, actor.supplier
-    if role == Role.TALLER and supplier is None:
-        raise DomainError(_("Un usuario de taller debe pertenecer a un taller."), "MANTTO-USR-SUP")
-    if role in STAFF_ROLES:
-        supplier, is_supplier_admin = None, False
+    supplier, is_supplier_admin = _placement(role, supplier, is_supplier_admin)
     duplicate = DomainError(_("Ya existe un usuario con ese correo electrónico."), "MANTTO-USR-DUP")
     if User.objects.filter(email__iexact=email).exists():
         raise duplicate
@@ -199,10 +207,7 @@ def update_user(
         raise DomainError(_("No tienes permiso para cambiar usuarios."), "MANTTO-USR-PERM")
     if actor.role != Role.ADMINISTRADOR:
         role, supplier = user.role, user.supplier
-    if role == Role.TALLER and supplier is None:
-        raise DomainError(_("Un usuario de taller debe pertenecer a un taller."), "MANTTO-USR-SUP")
-    if role in STAFF_ROLES:
-        supplier, is_supplier_admin = None, False
+    supplier, is_supplier_admin = _placement(role, supplier, is_supplier_admin)
     if user.pk == actor.pk and role != actor.role:
         raise DomainError(_("No puedes cambiar tu propio rol."), "MANTTO-USR-SELF")
     before = {
