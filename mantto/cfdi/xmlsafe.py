@@ -104,7 +104,7 @@ def parse(
     if not isinstance(data, bytes | bytearray | memoryview):
         return None, [error("MANTTO-XML-TYPE", "El contenido no es un archivo (bytes).")]
     data = bytes(data)
-    if not data.strip():
+    if not data or data.isspace():  # isspace() stops at the first "<": no copy, no scan
         return None, [
             error("MANTTO-XML-EMPTY", "El archivo está vacío. Suba el XML del CFDI completo.")
         ]
@@ -116,7 +116,7 @@ def parse(
                 "Un CFDI normal mide unos pocos KB: verifique que sea el XML correcto.",
             )
         ]
-    problem = _encoding_problem(data)
+    problem = _declared_encoding_problem(data)
     if problem:
         return None, [_other_format(data) or problem]
     # "!" is rare in a CFDI: a one-byte (memchr) scan usually skips the other two scans.
@@ -131,15 +131,18 @@ def parse(
     try:
         root = etree.fromstring(data, _thread_parser())
     except etree.XMLSyntaxError as exc:
-        return None, [_other_format(data) or _syntax_finding(exc)]
+        # libxml2 refuses every byte that is not UTF-8; only now is it worth decoding the
+        # whole file to tell a Latin-1 upload from broken XML.
+        return None, [_other_format(data) or _utf8_problem(data) or _syntax_finding(exc)]
     except (ValueError, MemoryError, RecursionError) as exc:
         return None, [
             error("MANTTO-XML-MALFORMED", f"El XML no se pudo leer ({type(exc).__name__}).")
         ]
     if root is None:
         return None, [error("MANTTO-XML-MALFORMED", "El XML no tiene elemento raíz.")]
-    # Depth N needs at least N start tags, so small documents skip the XPath walk.
-    if data.count(b"<") > max_depth and _too_deep(max_depth)(root):
+    # A well-formed element N levels deep needs N start tags and N - 1 end tags, so a
+    # document with at most 2 * max_depth "<" cannot be too deep: it skips the XPath walk.
+    if data.count(b"<") > 2 * max_depth and _too_deep(max_depth)(root):
         return None, [
             error(
                 "MANTTO-XML-DEPTH",
@@ -161,8 +164,10 @@ def parse(
     return root, []
 
 
-def _encoding_problem(data: bytes) -> Finding | None:
-    """CFDI must be UTF-8 (Anexo 20); anything else is refused before lxml sees it."""
+def _declared_encoding_problem(data: bytes) -> Finding | None:
+    """CFDI must be UTF-8 (Anexo 20): UTF-16 and a declared non-UTF-8 encoding are
+    refused before lxml sees the bytes. Invalid UTF-8 bytes make lxml fail, and
+    :func:`_utf8_problem` then explains them."""
     head = data[:4]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or data.find(b"\x00", 0, 1024) >= 0:
         return error(
@@ -177,6 +182,10 @@ def _encoding_problem(data: bytes) -> Finding | None:
             f'El XML declara encoding="{m.group(1).decode("ascii")}"; el SAT exige UTF-8. '
             "Genere el XML de nuevo en UTF-8.",
         )
+    return None
+
+
+def _utf8_problem(data: bytes) -> Finding | None:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:

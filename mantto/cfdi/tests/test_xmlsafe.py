@@ -239,3 +239,32 @@ def test_it_names_the_format_uploaded_instead_of_the_xml(data: bytes, what: str)
 def test_it_keeps_the_syntax_message_for_plain_text():
     _, findings = xmlsafe.parse(b"hola, esto no es XML")
     assert [f.code for f in findings] == ["MANTTO-XML-MALFORMED"]
+
+
+@pytest.mark.parametrize("levels", [1, 2, 3, 4])
+@pytest.mark.parametrize("self_closing", [True, False])
+def test_it_draws_the_depth_line_exactly(levels: int, self_closing: bool):
+    # The cheap "<" count must never skip a document that is one level too deep.
+    inner = "<x/>" if self_closing else "<x></x>"
+    doc = ("<a>" * (levels - 1) + inner + "</a>" * (levels - 1)).encode()
+    root, findings = xmlsafe.parse(doc, max_depth=3)
+    if levels <= 3:
+        assert root is not None and findings == []
+    else:
+        assert root is None and [f.code for f in findings] == ["MANTTO-XML-DEPTH"]
+
+
+_NOT_UTF8 = st.sampled_from(
+    [b"\xff", b"\xc3", b"\xc0\xaf", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xe2\x82", b"\x80"]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, len(_VALID)), _NOT_UTF8)
+def test_it_explains_any_byte_that_is_not_utf8(at: int, junk: bytes):
+    # UTF-8 is only checked when lxml refuses the bytes: lxml must refuse every such file,
+    # and the finding must still say it is an encoding problem.
+    doc = _VALID[:at] + junk + _VALID[at:]
+    root, findings = xmlsafe.parse(doc)
+    assert root is None
+    assert [f.code for f in findings] == ["MANTTO-XML-ENCODING"], findings
