@@ -41,6 +41,8 @@ MANTTO: dict[str, str] = {
     "MANTTO-RECEPTOR-CP": "Aviso: DomicilioFiscalReceptor no existe en c_CodigoPostal.",
     "MANTTO-CONCEPTO-IMPORTE": "Importe ≠ Cantidad × ValorUnitario con la cantidad exacta "
     "(más estricto que CFDI40167).",
+    "MANTTO-PARTE-IMPORTE": "Importe de una Parte ≠ Cantidad × ValorUnitario con la cantidad "
+    "exacta (más estricto que CFDI40198).",
     "MANTTO-DESCUENTO-SUMA": "Descuento ≠ suma redondeada de los descuentos de conceptos.",
     "MANTTO-IMPUESTOS-FALTAN": "Conceptos con impuestos pero sin nodo Impuestos global.",
     "MANTTO-TRASLADO-EXENTO": "Traslado global Exento con TasaOCuota o Importe.",

@@ -56,6 +56,24 @@ def _inexact_product(
     return cantidad, lo, hi
 
 
+def _exact_quantity(
+    c: Ctx, a: dict, product: Decimal, what: str, p: str, *, concepto: bool
+) -> None:
+    """SAT's slack for a Cantidad written without decimals is ±0.5 units, so
+    1 × 3500.00 may say 5000.00. Mantto holds the quantity exact, for concepts and for
+    their Partes alike (an accountant reads every line as Cantidad × ValorUnitario)."""
+    cant, vu, imp = a.get("Cantidad", ""), a.get("ValorUnitario", ""), a.get("Importe", "")
+    lo, hi = v.product_limits(cant, vu, v.places(imp), exact_first=True)
+    if not lo <= v.dec(imp) <= hi:  # type: ignore[operator]  # Importe was read before
+        c.err(
+            "MANTTO-CONCEPTO-IMPORTE" if concepto else "MANTTO-PARTE-IMPORTE",
+            f"El Importe {what} ({imp}) no es Cantidad × ValorUnitario ({cant} × {vu} = "
+            f"{v.fmt(product)}); debe estar entre {v.fmt(lo)} y {v.fmt(hi)}. El SAT lo "
+            "tolera por el redondeo de Cantidad, Mantto no.",
+            f"{p}/@Importe",
+        )
+
+
 def check_conceptos(c: Ctx) -> Sums:
     s = Sums()
     ien = c.tipo in ("I", "E", "N")
@@ -87,19 +105,7 @@ def check_conceptos(c: Ctx) -> Sums:
                     f"{p}/@Importe",
                 )
             else:
-                # SAT's slack for a Cantidad written without decimals is ±0.5 units, so
-                # 1 × 3500.00 may say 5000.00. We also hold the quantity exact.
-                lo, hi = v.product_limits(cant, vu, v.places(imp), exact_first=True)
-                if not lo <= importe <= hi:
-                    c.err(
-                        "MANTTO-CONCEPTO-IMPORTE",
-                        f"El Importe del concepto {i} ({imp}) no "
-                        f"es Cantidad × ValorUnitario ({cant} × {vu} = "
-                        f"{v.fmt(cantidad * valor)}); debe estar entre {v.fmt(lo)} y "
-                        f"{v.fmt(hi)}. El SAT lo tolera por el redondeo de Cantidad, Mantto "
-                        "no.",
-                        f"{p}/@Importe",
-                    )
+                _exact_quantity(c, a, cantidad * valor, f"del concepto {i}", p, concepto=True)
         desc_raw = a.get("Descuento")
         if desc_raw is not None:
             s.has_descuento = True
@@ -154,7 +160,7 @@ def _aduana_y_partes(c: Ctx, el: etree._Element, i: int, p: str) -> None:
             cant, vu, imp = a.get("Cantidad", ""), a.get("ValorUnitario", ""), a.get("Importe", "")
             limits = _inexact_product(a, importe, valor)
             if limits is not None:
-                _, lo, hi = limits
+                cantidad, lo, hi = limits
                 if not lo <= importe <= hi:
                     c.err(
                         "CFDI40198",
@@ -162,6 +168,11 @@ def _aduana_y_partes(c: Ctx, el: etree._Element, i: int, p: str) -> None:
                         f"Cantidad × ValorUnitario ({cant} × {vu}); debe estar entre "
                         f"{v.fmt(lo)} y {v.fmt(hi)}.",
                         f"{pp}/@Importe",
+                    )
+                else:
+                    product = cantidad * valor  # type: ignore[operator]  # checked above
+                    _exact_quantity(
+                        c, a, product, f"de la parte {j} del concepto {i}", pp, concepto=False
                     )
             if cce and any(g.tag == C + "InformacionAduanera" for g in k):
                 c.err(

@@ -10,6 +10,10 @@ from hypothesis import strategies as st
 from mantto.cfdi.testing import Concepto
 
 C1 = "cfdi:Conceptos/cfdi:Concepto[1]"
+PARTE = (
+    '<cfdi:Parte ClaveProdServ="25172504" Cantidad="1" Descripcion="Balata" '
+    'ValorUnitario="10.00" Importe="{imp}"/>'
+)
 GT = "cfdi:Impuestos/cfdi:Traslados/cfdi:Traslado"
 PUBLICO = {
     "Rfc": "XAXX010101000",
@@ -50,6 +54,8 @@ CASES = {
         invoice(), put("cfdi:Receptor", DomicilioFiscalReceptor="00001")
     ),
     "MANTTO-CONCEPTO-IMPORTE": lambda: edit(invoice(), put(C1, Importe="3600.00")),
+    # SAT's limits for 1 × 10.00 are 5.00..15.00 (CFDI40198 passes); exact, it is 10.00.
+    "MANTTO-PARTE-IMPORTE": lambda: edit(invoice(), add(C1, PARTE.format(imp="14.00"))),
     "MANTTO-DESCUENTO-SUMA": lambda: invoice(
         conceptos=[Concepto(descuento="100.00")], Descuento="90.00"
     ),

@@ -229,6 +229,20 @@ def test_it_holds_the_quantity_exact_where_sat_allows_half_a_unit():
     assert "MANTTO-CONCEPTO-IMPORTE" in found
 
 
+def test_it_holds_a_partes_quantity_exact_too():
+    parte = PARTE.replace('Cantidad="2.000000"', 'Cantidad="2"')
+    # SAT's limits for 2 × 10.00 are 14.99..25.01: 24.00 passes CFDI40198, not Mantto.
+    found = codes(edit(invoice(), add(C1, parte.format(vu="10.00", imp="24.00"))))
+    assert "CFDI40198" not in found
+    assert "MANTTO-PARTE-IMPORTE" in found
+    assert "MANTTO-PARTE-IMPORTE" not in codes(
+        edit(invoice(), add(C1, parte.format(vu="10.00", imp="20.00")))
+    )
+    # Outside SAT's limits it is SAT's code alone.
+    found = codes(edit(invoice(), add(C1, parte.format(vu="10.00", imp="50.00"))))
+    assert "CFDI40198" in found and "MANTTO-PARTE-IMPORTE" not in found
+
+
 def test_it_accepts_a_unit_price_rounded_from_the_amount():
     # 3 × 333.33 = 999.99, but 333.33 is 1000.00 / 3 rounded: within the VU's slack.
     doc = invoice(conceptos=[Concepto(cantidad="3", valor_unitario="333.33")])
