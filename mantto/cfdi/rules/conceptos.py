@@ -57,16 +57,16 @@ def _inexact_product(
 
 
 def _exact_quantity(
-    c: Ctx, a: dict, product: Decimal, what: str, p: str, *, concepto: bool
+    c: Ctx, a: dict, importe: Decimal, product: Decimal, code: str, what: str, p: str
 ) -> None:
     """SAT's slack for a Cantidad written without decimals is ±0.5 units, so
     1 × 3500.00 may say 5000.00. Mantto holds the quantity exact, for concepts and for
     their Partes alike (an accountant reads every line as Cantidad × ValorUnitario)."""
     cant, vu, imp = a.get("Cantidad", ""), a.get("ValorUnitario", ""), a.get("Importe", "")
     lo, hi = v.product_limits(cant, vu, v.places(imp), exact_first=True)
-    if not lo <= v.dec(imp) <= hi:  # type: ignore[operator]  # Importe was read before
+    if not lo <= importe <= hi:
         c.err(
-            "MANTTO-CONCEPTO-IMPORTE" if concepto else "MANTTO-PARTE-IMPORTE",
+            code,
             f"El Importe {what} ({imp}) no es Cantidad × ValorUnitario ({cant} × {vu} = "
             f"{v.fmt(product)}); debe estar entre {v.fmt(lo)} y {v.fmt(hi)}. El SAT lo "
             "tolera por el redondeo de Cantidad, Mantto no.",
@@ -105,7 +105,15 @@ def check_conceptos(c: Ctx) -> Sums:
                     f"{p}/@Importe",
                 )
             else:
-                _exact_quantity(c, a, cantidad * valor, f"del concepto {i}", p, concepto=True)
+                _exact_quantity(
+                    c,
+                    a,
+                    importe,
+                    cantidad * valor,
+                    "MANTTO-CONCEPTO-IMPORTE",
+                    f"del concepto {i}",
+                    p,
+                )
         desc_raw = a.get("Descuento")
         if desc_raw is not None:
             s.has_descuento = True
@@ -170,9 +178,14 @@ def _aduana_y_partes(c: Ctx, el: etree._Element, i: int, p: str) -> None:
                         f"{pp}/@Importe",
                     )
                 else:
-                    product = cantidad * valor  # type: ignore[operator]  # checked above
                     _exact_quantity(
-                        c, a, product, f"de la parte {j} del concepto {i}", pp, concepto=False
+                        c,
+                        a,
+                        importe,
+                        cantidad * valor,
+                        "MANTTO-PARTE-IMPORTE",
+                        f"de la parte {j} del concepto {i}",
+                        pp,
                     )
             if cce and any(g.tag == C + "InformacionAduanera" for g in k):
                 c.err(
